@@ -152,9 +152,16 @@ function orderChain(graph: GraphFile, errors: GraphError[]): GraphNode[] | null 
       errors.push({ nodeId: n.id, message: `${label(n)}: the graph has ${outputs.length} output nodes (${outputs.map((x) => `"${x.name}"`).join(', ')}); it takes exactly one` });
 
   const nameOf = (id: string) => `"${byId.get(id)!.name}"`;
+  const isolated = new Set<string>();
   for (const n of graph.nodes) {
     const ins = incoming.get(n.id) ?? [];
     const outs = outgoing.get(n.id) ?? [];
+    if (ins.length === 0 && outs.length === 0 && graph.nodes.length > 1) {
+      errors.push({ nodeId: n.id, message: `${label(n)} is not connected to anything` });
+      isolated.add(n.id);
+      structural = true;
+      continue;
+    }
     if (n.kind === 'input' && ins.length > 0) {
       errors.push({ nodeId: n.id, message: `${label(n)} has an incoming connection from ${ins.map(nameOf).join(', ')}; an input takes none` });
       structural = true;
@@ -178,34 +185,33 @@ function orderChain(graph: GraphFile, errors: GraphError[]): GraphNode[] | null 
       });
       structural = true;
     }
-    if (n.kind !== 'output' && outs.length === 0 && ins.length > 0) {
+    if (n.kind !== 'output' && outs.length === 0) {
       errors.push({ nodeId: n.id, message: `${label(n)} leads nowhere: connect it onward towards the output` });
       structural = true;
     }
   }
 
-  // Cycles: walk forward from every node along the single-successor relation.
-  const reported = new Set<string>();
-  for (const start of graph.nodes) {
-    const seen = new Set<string>();
-    let cur: string | undefined = start.id;
-    while (cur !== undefined && !seen.has(cur)) {
-      seen.add(cur);
-      cur = (outgoing.get(cur) ?? [])[0];
+  // Cycles: depth-first search over every edge; each cycle is reported once, at its first node.
+  const state = new Map<string, 'active' | 'done'>();
+  const path: string[] = [];
+  const onCycle = new Set<string>();
+  const visit = (id: string): void => {
+    state.set(id, 'active');
+    path.push(id);
+    for (const next of outgoing.get(id) ?? []) {
+      if (state.get(next) === 'active') {
+        const cycle = path.slice(path.indexOf(next));
+        if (!cycle.some((c) => onCycle.has(c))) {
+          errors.push({ nodeId: next, message: `${label(byId.get(next)!)} is on a cycle (${[...cycle, next].map(nameOf).join(' -> ')}); the network must run from input to output` });
+          structural = true;
+        }
+        cycle.forEach((c) => onCycle.add(c));
+      } else if (!state.has(next)) visit(next);
     }
-    if (cur !== undefined && !reported.has(cur)) {
-      // cur is on a cycle: report it once, naming its members.
-      const cycle: string[] = [];
-      let c = cur;
-      do {
-        cycle.push(c);
-        reported.add(c);
-        c = outgoing.get(c)![0];
-      } while (c !== cur);
-      errors.push({ nodeId: cur, message: `${label(byId.get(cur)!)} is on a cycle (${cycle.map(nameOf).join(' -> ')} -> ${nameOf(cur)}); the network must run from input to output` });
-      structural = true;
-    }
-  }
+    path.pop();
+    state.set(id, 'done');
+  };
+  for (const n of graph.nodes) if (!state.has(n.id)) visit(n.id);
 
   if (inputs.length !== 1 || outputs.length !== 1) return null;
 
@@ -219,8 +225,9 @@ function orderChain(graph: GraphFile, errors: GraphError[]): GraphNode[] | null 
     const next: string | undefined = (outgoing.get(cur.id) ?? [])[0];
     cur = next === undefined ? undefined : byId.get(next);
   }
+  const named = new Set(errors.map((e) => e.nodeId));
   for (const n of graph.nodes)
-    if (!onChain.has(n.id) && !reported.has(n.id))
+    if (!onChain.has(n.id) && !named.has(n.id))
       errors.push({ nodeId: n.id, message: `${label(n)} is not connected to the input "${inputs[0].name}"` });
   if (chain[chain.length - 1].kind !== 'output' && !structural && errors.length === 0)
     errors.push({ nodeId: chain[chain.length - 1].id, message: `${label(chain[chain.length - 1])}: the chain from the input does not reach the output` });
