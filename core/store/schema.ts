@@ -28,6 +28,111 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       new Date().toISOString(),
     );
   },
+
+  // 2: experiments, runs and everything a run records
+  (db) => {
+    db.exec(`
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE experiments (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT NOT NULL UNIQUE,
+        notes      TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE runs (
+        id                  INTEGER PRIMARY KEY,
+        uid                 TEXT NOT NULL UNIQUE,
+        experiment_id       INTEGER NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+        name                TEXT NOT NULL,
+        graph_json          TEXT NOT NULL,
+        hyper_json          TEXT NOT NULL,
+        dataset_name        TEXT NOT NULL,
+        dataset_fingerprint TEXT NOT NULL,
+        seed                INTEGER NOT NULL,
+        backend             TEXT NOT NULL,
+        status              TEXT NOT NULL CHECK (status IN ('running', 'paused', 'stopped', 'completed', 'interrupted', 'diverged', 'failed')),
+        status_detail       TEXT,
+        started_at          INTEGER NOT NULL,
+        ended_at            INTEGER,
+        wall_ms             REAL NOT NULL DEFAULT 0,
+        best_val_acc        REAL,
+        stats_every         INTEGER NOT NULL,
+        -- who is writing this run while it is 'running' (see recovery.ts)
+        owner_host          TEXT,
+        owner_pid           INTEGER,
+        owner_token         TEXT,
+        heartbeat_at        INTEGER,
+        UNIQUE (experiment_id, name)
+      ) STRICT;
+      CREATE INDEX runs_by_status ON runs (status);
+
+      CREATE TABLE step_metrics (
+        run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step           INTEGER NOT NULL,
+        epoch          INTEGER NOT NULL,
+        loss           REAL,  -- NULL: NaN (SQLite stores NaN as NULL)
+        lr             REAL NOT NULL,
+        step_ms        REAL NOT NULL,
+        images_per_sec REAL NOT NULL,
+        PRIMARY KEY (run_id, step)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE epoch_metrics (
+        run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        epoch      INTEGER NOT NULL,
+        step       INTEGER NOT NULL,
+        train_loss REAL,
+        train_acc  REAL,
+        val_loss   REAL,
+        val_acc    REAL,
+        PRIMARY KEY (run_id, epoch)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE layer_stats (
+        run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step      INTEGER NOT NULL,
+        layer_id  TEXT NOT NULL,
+        tensor    TEXT NOT NULL CHECK (tensor IN ('dW', 'db', 'W', 'b')),
+        norm      REAL,  -- NULL: NaN (a diverged tensor)
+        mean      REAL,
+        std       REAL,
+        min       REAL,
+        max       REAL,
+        histogram BLOB NOT NULL,
+        PRIMARY KEY (run_id, step, layer_id, tensor)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE checkpoints (
+        id             INTEGER PRIMARY KEY,
+        run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step           INTEGER NOT NULL,
+        epoch          INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL,
+        weights        BLOB NOT NULL,
+        optimizer      BLOB,
+        trainer_state  TEXT NOT NULL,
+        UNIQUE (run_id, step)
+      ) STRICT;
+
+      CREATE TABLE evaluations (
+        id            INTEGER PRIMARY KEY,
+        run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        step          INTEGER NOT NULL,
+        split         TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        accuracy      REAL,
+        per_class     TEXT NOT NULL,
+        confusion     TEXT NOT NULL,
+        misclassified BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX evaluations_by_run ON evaluations (run_id, step);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

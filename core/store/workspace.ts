@@ -1,5 +1,13 @@
 import Database from 'better-sqlite3';
+import { Checkpoints } from './checkpoints';
 import { Drafts } from './drafts';
+import { Evaluations } from './evaluations';
+import { Experiments } from './experiments';
+import type { RunSpec } from './records';
+import { resumeRun, RunRecorder, startRun, type RecorderOptions } from './recorder';
+import { Runs } from './runs';
+import { Series } from './series';
+import { Settings } from './settings';
 import { WorkspaceOpenError } from './errors';
 import { inspectWorkspaceFile } from './inspect';
 import { migrate } from './schema';
@@ -13,12 +21,43 @@ export const BUSY_TIMEOUT_MS = 10_000;
 /** One open workspace file: a single better-sqlite3 connection and the stores built on it. */
 export class Workspace {
   readonly drafts: Drafts;
+  readonly settings: Settings;
+  readonly experiments: Experiments;
+  readonly runs: Runs;
+  /** Per-step, per-epoch and per-layer time series: the read side for the UI and the CLI. */
+  readonly series: Series;
+  readonly checkpoints: Checkpoints;
+  readonly evaluations: Evaluations;
+  /** Runs this open found 'running' with their process gone, and marked 'interrupted'. */
+  readonly recoveredRunIds: number[];
 
   constructor(
     readonly path: string,
     readonly db: Database.Database,
   ) {
     this.drafts = new Drafts(db);
+    this.settings = new Settings(db);
+    this.experiments = new Experiments(db);
+    this.runs = new Runs(db);
+    this.series = new Series(db);
+    this.checkpoints = new Checkpoints(db);
+    this.evaluations = new Evaluations(db);
+    this.recoveredRunIds = this.runs.recoverInterrupted();
+  }
+
+  /** Starts a run owned by this process and returns the recorder the trainer writes through. */
+  startRun(spec: RunSpec, options?: RecorderOptions): RunRecorder {
+    return startRun(this.db, spec, options);
+  }
+
+  /** Continues a run from its latest checkpoint (see resumeRun in recorder.ts). */
+  resumeRun(runId: number, options?: RecorderOptions) {
+    return resumeRun(this.db, runId, options);
+  }
+
+  /** The newest checkpoint of a run (weights, optimizer and trainer state), or null. */
+  latestCheckpoint(runId: number) {
+    return this.checkpoints.latest(runId);
   }
 
   /** PRAGMA integrity_check: 'ok' or the problems SQLite lists. */
@@ -49,9 +88,9 @@ export function openWorkspace(path: string): Workspace {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    return new Workspace(path, db);
   } catch (e) {
     db.close();
     throw e instanceof WorkspaceOpenError ? e : new WorkspaceOpenError(path, 'unreadable', `cannot be prepared as a workspace (${(e as Error).message})`);
   }
-  return new Workspace(path, db);
 }
