@@ -1,0 +1,45 @@
+import { gradUsage, runGrad } from './commands/grad';
+import { initUsage, runInit } from './commands/init';
+import { CliError, type CliIO } from './io';
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const commands: Record<string, { run: Command; usage: string; summary: string }> = {
+  init: { run: runInit, usage: initUsage, summary: 'graph + seeded He-initialised weights -> model file' },
+  grad: { run: runGrad, usage: gradUsage, summary: 'f, mean loss, W, b, dW, db of every layer on a batch (float64), as JSON' },
+};
+
+function usage(): string {
+  return ['usage: cnnwb <command> [options]', '', ...Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`), ''].join('\n');
+}
+
+/** Runs one cnnwb command; returns the exit code (2 for bad input, with a one-line message). */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`cnnwb: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr.write(`cnnwb ${name}: ${e.message}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      io.stderr.write(`cnnwb ${name}: ${e.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export function registerCommand(name: string, run: Command, usageLine: string, summary: string): void {
+  commands[name] = { run, usage: usageLine, summary };
+}
