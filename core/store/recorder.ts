@@ -310,7 +310,7 @@ export function resumeRun(db: Database.Database, runId: number, options: Recorde
       const run = runs.get(runId);
       if (!run) throw new StoreError(`no run with id ${runId}`);
       const label = `run ${runId} (${run.experiment}/${run.name})`;
-      if (run.status === 'running' && runs.isLive(runId)) throw new StoreError(`${label} is still running in another process`);
+      if (run.status === 'running' && runs.isLive(runId)) throw new StoreError(`${label} is still being recorded by a live process`);
       if (run.status !== 'running' && !RESUMABLE_STATUSES.includes(run.status))
         throw new StoreError(`${label} is ${run.status}; only ${RESUMABLE_STATUSES.join(', ')} runs can be resumed`);
       const latest = checkpoints.latest(runId);

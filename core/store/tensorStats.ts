@@ -27,14 +27,17 @@ export function computeTensorStats(values: ArrayLike<number>, bins = DEFAULT_HIS
   const mean = sum / n;
   let squaredDeviations = 0;
   const counts = new Array<number>(bins).fill(0);
+  const edges: number[] = [];
+  for (let i = 0; i <= bins; i++) edges.push(i === bins ? max : min + ((max - min) * i) / bins);
   const width = (max - min) / bins;
   for (let i = 0; i < n; i++) {
     const x = values[i];
     squaredDeviations += (x - mean) * (x - mean);
-    const bin = width > 0 ? Math.min(bins - 1, Math.floor((x - min) / width)) : 0;
+    let bin = width > 0 ? Math.min(bins - 1, Math.floor((x - min) / width)) : 0;
+    // the division can round across an edge; the stored edges are the truth
+    if (bin > 0 && x < edges[bin]) bin--;
+    else if (bin < bins - 1 && x >= edges[bin + 1]) bin++;
     counts[bin]++;
   }
-  const edges: number[] = [];
-  for (let i = 0; i <= bins; i++) edges.push(i === bins ? max : min + ((max - min) * i) / bins);
   return { norm: Math.sqrt(sumSquares), mean, std: Math.sqrt(squaredDeviations / n), min, max, histogram: { edges, counts } };
 }
