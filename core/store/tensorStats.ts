@@ -33,10 +33,13 @@ export function computeTensorStats(values: ArrayLike<number>, bins = DEFAULT_HIS
   for (let i = 0; i < n; i++) {
     const x = values[i];
     squaredDeviations += (x - mean) * (x - mean);
-    let bin = width > 0 ? Math.min(bins - 1, Math.floor((x - min) / width)) : 0;
-    // the division can round across an edge; the stored edges are the truth
-    if (bin > 0 && x < edges[bin]) bin--;
-    else if (bin < bins - 1 && x >= edges[bin + 1]) bin++;
+    let bin = 0;
+    if (width > 0) {
+      bin = Math.min(bins - 1, Math.floor((x - min) / width));
+      // the division can round across an edge; the stored edges are the truth
+      if (bin > 0 && x < edges[bin]) bin--;
+      else if (bin < bins - 1 && x >= edges[bin + 1]) bin++;
+    }
     counts[bin]++;
   }
   return { norm: Math.sqrt(sumSquares), mean, std: Math.sqrt(squaredDeviations / n), min, max, histogram: { edges, counts } };
