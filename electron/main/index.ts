@@ -1,0 +1,108 @@
+import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CALL_NAMES, IPC_CALL_PREFIX, IPC_EVENT_PREFIX, type CallName, type EventName, type MenuCommand } from '../../core/api/contract';
+import type { GraphFile } from '../../core/api/contract';
+import { defaultWorkspacePath } from '../../core/store/paths';
+import { parseAppArgs } from './args';
+import { buildMenu } from './menu';
+import { startServiceWorker, type ServiceClient } from './service-client';
+
+const here = import.meta.dirname;
+let mainWindow: BrowserWindow | null = null;
+
+function templatesFolder(): string {
+  const packaged = join(process.resourcesPath, 'templates');
+  return app.isPackaged && existsSync(packaged) ? packaged : join(app.getAppPath(), 'resources', 'templates');
+}
+
+function sendEvent(name: EventName, data: unknown): void {
+  mainWindow?.webContents.send(`${IPC_EVENT_PREFIX}${name}`, data);
+}
+
+/** Calls that need a person to pick a file get a native dialog here, then go to the worker with the path. */
+async function withDialogs(service: ServiceClient, name: CallName, args: unknown[]): Promise<unknown> {
+  if (name === 'openGraphFile' && args[0] === null) {
+    const picked = await dialog.showOpenDialog(mainWindow!, {
+      title: 'Open graph',
+      properties: ['openFile'],
+      filters: [{ name: 'Graph files', extensions: ['json'] }],
+    });
+    if (picked.canceled || picked.filePaths.length === 0) return { status: 'cancelled' };
+    return service.call(name, [picked.filePaths[0]]);
+  }
+  if (name === 'saveGraphFile' && args[0] === null) {
+    const graph = args[1] as GraphFile;
+    const picked = await dialog.showSaveDialog(mainWindow!, {
+      title: 'Save graph as',
+      defaultPath: `${graph?.name || 'graph'}.json`,
+      filters: [{ name: 'Graph files', extensions: ['json'] }],
+    });
+    if (picked.canceled || !picked.filePath) return { status: 'cancelled' };
+    return service.call(name, [picked.filePath, graph]);
+  }
+  return service.call(name, args);
+}
+
+function refreshMenu(recentFiles: string[]): void {
+  const send = (command: MenuCommand) => sendEvent('onMenuCommand', command);
+  Menu.setApplicationMenu(buildMenu({ window: () => mainWindow, send, recentFiles, appName: app.getName() }));
+}
+
+async function main(): Promise<void> {
+  const { db } = parseAppArgs(process.argv.slice(1));
+  await app.whenReady();
+  const workspacePath = db ? resolve(db) : defaultWorkspacePath();
+  let service: ServiceClient;
+  try {
+    service = await startServiceWorker(join(here, 'service-worker.js'), { workspacePath, templatesFolder: templatesFolder(), version: app.getVersion() });
+  } catch (e) {
+    dialog.showErrorBox('CNN Workbench cannot start', `The workspace ${workspacePath} cannot be used:\n${(e as Error).message}`);
+    app.exit(1);
+    return;
+  }
+  service.onEvent((name, data) => {
+    if (name === 'onRecentFilesChanged') refreshMenu(data as string[]);
+    sendEvent(name, data);
+  });
+
+  for (const name of CALL_NAMES) {
+    ipcMain.handle(`${IPC_CALL_PREFIX}${name}`, async (event, args: unknown) => {
+      if (event.senderFrame?.url && !event.senderFrame.url.startsWith('file:') && !process.env.ELECTRON_RENDERER_URL)
+        throw new Error(`call ${name} refused from ${event.senderFrame.url}`);
+      if (!Array.isArray(args)) throw new Error(`call ${name}: arguments must be an array`);
+      return withDialogs(service, name, args);
+    });
+  }
+  refreshMenu((await service.call('recentFiles', [])) as string[]);
+
+  const createWindow = () => {
+    mainWindow = new BrowserWindow({
+      width: 1400,
+      height: 900,
+      title: 'CNN Workbench',
+      webPreferences: {
+        preload: join(here, '../preload/index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+      },
+    });
+    mainWindow.on('closed', () => (mainWindow = null));
+    // Links open nowhere inside the app.
+    mainWindow.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    if (process.env.ELECTRON_RENDERER_URL) void mainWindow.loadURL(process.env.ELECTRON_RENDERER_URL);
+    else void mainWindow.loadFile(join(here, '../renderer/index.html'));
+  };
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void service.close());
+}
+
+void main();

@@ -1,0 +1,50 @@
+import { Worker } from 'node:worker_threads';
+import type { CallName, EventName } from '../../core/api/contract';
+import type { ServiceWorkerData, WorkerMessage } from './service-worker';
+
+/** Electron main's handle on the service worker: calls by name, events to one listener. */
+export interface ServiceClient {
+  call(name: CallName, args: unknown[]): Promise<unknown>;
+  onEvent(listener: (name: EventName, data: unknown) => void): void;
+  close(): Promise<void>;
+}
+
+export function startServiceWorker(script: string, data: ServiceWorkerData): Promise<ServiceClient> {
+  const worker = new Worker(script, { workerData: data });
+  const waiting = new Map<number, { done: (v: unknown) => void; fail: (e: Error) => void }>();
+  let eventListener: (name: EventName, data: unknown) => void = () => undefined;
+  let nextId = 1;
+
+  return new Promise((ready, failed) => {
+    worker.on('error', (e) => {
+      failed(e);
+      for (const w of waiting.values()) w.fail(e);
+      waiting.clear();
+    });
+    worker.on('message', (m: WorkerMessage) => {
+      if ('ready' in m) {
+        ready({
+          call: (name, args) =>
+            new Promise((done, fail) => {
+              const id = nextId++;
+              waiting.set(id, { done, fail });
+              worker.postMessage({ id, name, args });
+            }),
+          onEvent: (listener) => {
+            eventListener = listener;
+          },
+          close: async () => {
+            await worker.terminate();
+          },
+        });
+      } else if ('fatal' in m) failed(new Error(m.fatal));
+      else if ('event' in m) eventListener(m.event as EventName, m.data);
+      else {
+        const w = waiting.get(m.id);
+        waiting.delete(m.id);
+        if ('error' in m) w?.fail(new Error(m.error));
+        else w?.done(m.result);
+      }
+    });
+  });
+}

@@ -1,0 +1,176 @@
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Edge,
+  type EdgeChange,
+  type Node,
+  type NodeChange,
+  type Connection,
+} from '@xyflow/react';
+import { useCallback, useMemo, useRef, type DragEvent } from 'react';
+import type { GraphNode, NodeKind } from '../../../core/api/contract';
+import { NODE_KINDS } from '../../../core/graph/format';
+import { formatShape } from '../../../core/graph/shape';
+import { editorStore, useEditor } from './editor-store-context';
+import { KIND_LABEL } from './labels';
+import { LayerNode } from './LayerNode';
+import { PALETTE_MIME } from './Palette';
+import { ShapeEdge } from './ShapeEdge';
+
+const nodeTypes = { layer: LayerNode };
+const edgeTypes = { shape: ShapeEdge };
+const NODE_WIDTH = 220;
+
+/** React Flow node objects, reused while their inputs are unchanged so React Flow skips them. */
+function useFlowNodes(): Node[] {
+  const cache = useRef(new Map<string, { src: GraphNode; selected: boolean; measured: unknown; node: Node }>());
+  const nodes = useEditor((s) => s.doc.nodes);
+  const selected = useEditor((s) => s.selectedNodes);
+  const measured = useEditor((s) => s.measured);
+  return useMemo(() => {
+    const chosen = new Set(selected);
+    const next = new Map<string, { src: GraphNode; selected: boolean; measured: unknown; node: Node }>();
+    const out = nodes.map((src) => {
+      const isSelected = chosen.has(src.id);
+      const size = measured[src.id];
+      const hit = cache.current.get(src.id);
+      const entry =
+        hit && hit.src === src && hit.selected === isSelected && hit.measured === size
+          ? hit
+          : {
+              src,
+              selected: isSelected,
+              measured: size,
+              node: {
+                id: src.id,
+                type: 'layer',
+                position: src.position,
+                data: {},
+                selected: isSelected,
+                measured: size,
+                ariaLabel: `${src.name} (${KIND_LABEL[src.kind] ?? src.kind})`,
+              } satisfies Node,
+            };
+      next.set(src.id, entry);
+      return entry.node;
+    });
+    cache.current = next;
+    return out;
+  }, [nodes, selected, measured]);
+}
+
+function useFlowEdges(): Edge[] {
+  const edges = useEditor((s) => s.doc.edges);
+  const nodes = useEditor((s) => s.doc.nodes);
+  const selected = useEditor((s) => s.selectedEdges);
+  const shapes = useEditor((s) => s.compiled.edgeShapes);
+  return useMemo(() => {
+    const chosen = new Set(selected);
+    const names = new Map(nodes.map((n) => [n.id, n.name]));
+    return edges.map((e) => {
+      const shape = shapes[e.id];
+      return {
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        type: 'shape',
+        selected: chosen.has(e.id),
+        ariaLabel: `${names.get(e.source) ?? e.source} to ${names.get(e.target) ?? e.target}: ${shape ? formatShape(shape) : 'shape unknown'}`,
+      } satisfies Edge;
+    });
+  }, [edges, nodes, selected, shapes]);
+}
+
+function onNodesChange(changes: NodeChange[]) {
+  const state = editorStore.getState();
+  const positions: Record<string, { x: number; y: number }> = {};
+  let dragging = false;
+  let moved = false;
+  let selection: Set<string> | null = null;
+  for (const c of changes) {
+    if (c.type === 'position' && c.position) {
+      positions[c.id] = c.position;
+      dragging ||= c.dragging === true;
+      moved = true;
+    } else if (c.type === 'dimensions' && c.dimensions) {
+      state.setMeasured(c.id, c.dimensions);
+    } else if (c.type === 'select') {
+      selection ??= new Set(editorStore.getState().selectedNodes);
+      if (c.selected) selection.add(c.id);
+      else selection.delete(c.id);
+    }
+  }
+  if (moved) state.moveNodes(positions, dragging);
+  if (selection) state.select([...selection], editorStore.getState().selectedEdges);
+}
+
+function onEdgesChange(changes: EdgeChange[]) {
+  let selection: Set<string> | null = null;
+  for (const c of changes)
+    if (c.type === 'select') {
+      selection ??= new Set(editorStore.getState().selectedEdges);
+      if (c.selected) selection.add(c.id);
+      else selection.delete(c.id);
+    }
+  if (selection) editorStore.getState().select(editorStore.getState().selectedNodes, [...selection]);
+}
+
+function onConnect(c: Connection) {
+  editorStore.getState().connect(c.source, c.target);
+}
+
+function isValidConnection(c: Connection | Edge) {
+  return c.source !== c.target && !editorStore.getState().doc.edges.some((e) => e.source === c.source && e.target === c.target);
+}
+
+/** The node-graph canvas: React Flow fed from the editor store; every edit goes through the store. */
+export function Canvas() {
+  const nodes = useFlowNodes();
+  const edges = useFlowEdges();
+  const showMiniMap = useEditor((s) => s.showMiniMap);
+  const flow = useReactFlow();
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    }
+  }, []);
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_MIME) as NodeKind;
+      if (!NODE_KINDS.includes(kind)) return;
+      event.preventDefault();
+      const at = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      editorStore.getState().addNode(kind, { x: Math.round(at.x - NODE_WIDTH / 2), y: Math.round(at.y - 20) });
+    },
+    [flow],
+  );
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop} aria-label="Network canvas">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStop={() => editorStore.getState().mark()}
+        onConnect={onConnect}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={null}
+        minZoom={0.2}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background />
+        <Controls showInteractive={false} />
+        {showMiniMap && <MiniMap pannable zoomable ariaLabel="Mini-map" />}
+      </ReactFlow>
+    </div>
+  );
+}
