@@ -38,22 +38,30 @@ export interface EpochOrderState {
 /**
  * Visits the given instance indices in a new random order every epoch. At the start of each
  * epoch a permutation seed is drawn from `random`; the permutation is a Fisher-Yates shuffle
- * by Random(permutationSeed). To resume: restore the Random's state and call setState.
+ * by Random(permutationSeed). To resume: restore the Random's state and construct with the
+ * saved EpochOrderState (or call setState, which draws nothing).
  */
 export class EpochOrder {
   private readonly indices: Int32Array;
   private readonly order: Int32Array;
   private state: EpochOrderState;
 
+  /**
+   * A fresh order draws epoch 0's permutation seed from `random` now. To resume from a
+   * checkpoint pass its state: then nothing is drawn, so `random` (restored to its checkpointed
+   * state) continues exactly where it was.
+   */
   constructor(
     indices: Int32Array | number,
     private readonly random: Random,
+    resumeFrom?: EpochOrderState,
   ) {
     this.indices = typeof indices === 'number' ? Int32Array.from({ length: indices }, (_, i) => i) : indices.slice();
     if (this.indices.length === 0) throw new Error('an epoch order needs at least one instance');
     this.order = new Int32Array(this.indices.length);
-    this.state = { epoch: -1, position: 0, permutationSeed: 0 };
-    this.startEpoch(0);
+    this.state = { epoch: 0, position: 0, permutationSeed: 0 };
+    if (resumeFrom) this.setState(resumeFrom);
+    else this.startEpoch(0);
   }
 
   get size(): number {
