@@ -1,0 +1,208 @@
+// Packed, blocked single-precision GEMM with f32x4 micro-kernels (AssemblyScript).
+// Column-major: C[r, c] at C + 4*(r + ldc*c). op(A) is m x k, op(B) is k x n.
+// A stored m x k (k x m when transA); B stored k x n (n x k when transB).
+// Each call computes the block rows [m0, m1) x cols [n0, n1) over the inner range [k0, k1);
+// the caller (one per thread) supplies its own packing buffers Ap (MC*KC floats),
+// Bp (KC*NC floats) and tile (MR*NR floats).
+
+export const MR: i32 = 8;
+export const NR: i32 = 4;
+export const KC: i32 = 256;
+export const MC: i32 = 128;
+export const NC: i32 = 512;
+
+// Packs op(A)[i0 .. i0+mc, p0 .. p0+kc) into panels of MR rows: panel-major, then t, then row.
+function packA(transA: bool, A: usize, m: i32, k: i32, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
+  for (let ip = 0; ip < mc; ip += MR) {
+    const rows = min(MR, mc - ip);
+    let dst = Ap + (<usize>(ip * kc) << 2);
+    if (!transA) {
+      let src = A + (<usize>((i0 + ip) + m * p0) << 2);
+      const step = <usize>m << 2;
+      if (rows == MR) {
+        for (let t = 0; t < kc; t++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += step;
+          dst += 32;
+        }
+      } else {
+        for (let t = 0; t < kc; t++) {
+          v128.store(dst, f32x4.splat(0));
+          v128.store(dst, f32x4.splat(0), 16);
+          for (let r = 0; r < rows; r++) store<f32>(dst + (<usize>r << 2), load<f32>(src + (<usize>r << 2)));
+          src += step;
+          dst += 32;
+        }
+      }
+    } else {
+      // op(A)[r, t] = A[t + k*r]: each row is contiguous in t.
+      for (let r = 0; r < MR; r++) {
+        const d = dst + (<usize>r << 2);
+        if (r < rows) {
+          const src = A + (<usize>(p0 + k * (i0 + ip + r)) << 2);
+          for (let t = 0; t < kc; t++) store<f32>(d + (<usize>(t * MR) << 2), load<f32>(src + (<usize>t << 2)));
+        } else {
+          for (let t = 0; t < kc; t++) store<f32>(d + (<usize>(t * MR) << 2), 0);
+        }
+      }
+    }
+  }
+}
+
+// Packs op(B)[p0 .. p0+kc, j0 .. j0+nc) into panels of NR columns: panel-major, then t, then column.
+function packB(transB: bool, B: usize, n: i32, k: i32, j0: i32, nc: i32, p0: i32, kc: i32, Bp: usize): void {
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min(NR, nc - jp);
+    let dst = Bp + (<usize>(jp * kc) << 2);
+    if (transB) {
+      // op(B)[t, c] = B[c + n*t]: NR columns of one t are contiguous.
+      let src = B + (<usize>((j0 + jp) + n * p0) << 2);
+      const step = <usize>n << 2;
+      if (cols == NR) {
+        for (let t = 0; t < kc; t++) {
+          v128.store(dst, v128.load(src));
+          src += step;
+          dst += 16;
+        }
+      } else {
+        for (let t = 0; t < kc; t++) {
+          v128.store(dst, f32x4.splat(0));
+          for (let c = 0; c < cols; c++) store<f32>(dst + (<usize>c << 2), load<f32>(src + (<usize>c << 2)));
+          src += step;
+          dst += 16;
+        }
+      }
+    } else {
+      // op(B)[t, c] = B[t + k*c]: each column is contiguous in t; transpose 4x4 blocks.
+      if (cols == NR) {
+        const s0 = B + (<usize>(p0 + k * (j0 + jp)) << 2);
+        const colStep = <usize>k << 2;
+        const s1 = s0 + colStep;
+        const s2 = s1 + colStep;
+        const s3 = s2 + colStep;
+        let t = 0;
+        for (; t + 4 <= kc; t += 4) {
+          const off = <usize>t << 2;
+          const x0 = v128.load(s0 + off);
+          const x1 = v128.load(s1 + off);
+          const x2 = v128.load(s2 + off);
+          const x3 = v128.load(s3 + off);
+          const lo01 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const hi01 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const lo23 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const hi23 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          v128.store(dst, v128.shuffle<f64>(lo01, lo23, 0, 2));
+          v128.store(dst, v128.shuffle<f64>(lo01, lo23, 1, 3), 16);
+          v128.store(dst, v128.shuffle<f64>(hi01, hi23, 0, 2), 32);
+          v128.store(dst, v128.shuffle<f64>(hi01, hi23, 1, 3), 48);
+          dst += 64;
+        }
+        for (; t < kc; t++) {
+          const off = <usize>t << 2;
+          store<f32>(dst, load<f32>(s0 + off));
+          store<f32>(dst + 4, load<f32>(s1 + off));
+          store<f32>(dst + 8, load<f32>(s2 + off));
+          store<f32>(dst + 12, load<f32>(s3 + off));
+          dst += 16;
+        }
+      } else {
+        for (let c = 0; c < NR; c++) {
+          const d = dst + (<usize>c << 2);
+          if (c < cols) {
+            const src = B + (<usize>(p0 + k * (j0 + jp + c)) << 2);
+            for (let t = 0; t < kc; t++) store<f32>(d + (<usize>(t * NR) << 2), load<f32>(src + (<usize>t << 2)));
+          } else {
+            for (let t = 0; t < kc; t++) store<f32>(d + (<usize>(t * NR) << 2), 0);
+          }
+        }
+      }
+    }
+  }
+}
+
+// C[row .. row+rows, col .. col+cols) (+)= Ap-panel (MR x kc) * Bp-panel (kc x NR).
+// @ts-ignore: decorator
+@inline
+function microKernel(kc: i32, ap: usize, bp: usize, C: usize, ldc: i32, row: i32, col: i32, rows: i32, cols: i32, accumulate: bool, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
+  for (let t = 0; t < kc; t++) {
+    const a0 = v128.load(ap);
+    const a1 = v128.load(ap, 16);
+    let b = v128.load32_splat(bp);
+    c00 = f32x4.add(c00, f32x4.mul(a0, b));
+    c10 = f32x4.add(c10, f32x4.mul(a1, b));
+    b = v128.load32_splat(bp, 4);
+    c01 = f32x4.add(c01, f32x4.mul(a0, b));
+    c11 = f32x4.add(c11, f32x4.mul(a1, b));
+    b = v128.load32_splat(bp, 8);
+    c02 = f32x4.add(c02, f32x4.mul(a0, b));
+    c12 = f32x4.add(c12, f32x4.mul(a1, b));
+    b = v128.load32_splat(bp, 12);
+    c03 = f32x4.add(c03, f32x4.mul(a0, b));
+    c13 = f32x4.add(c13, f32x4.mul(a1, b));
+    ap += 32;
+    bp += 16;
+  }
+  const colStep = <usize>ldc << 2;
+  if (rows == MR && cols == NR) {
+    let p = C + (<usize>(row + ldc * col) << 2);
+    if (accumulate) {
+      v128.store(p, f32x4.add(v128.load(p), c00)); v128.store(p, f32x4.add(v128.load(p, 16), c10), 16); p += colStep;
+      v128.store(p, f32x4.add(v128.load(p), c01)); v128.store(p, f32x4.add(v128.load(p, 16), c11), 16); p += colStep;
+      v128.store(p, f32x4.add(v128.load(p), c02)); v128.store(p, f32x4.add(v128.load(p, 16), c12), 16); p += colStep;
+      v128.store(p, f32x4.add(v128.load(p), c03)); v128.store(p, f32x4.add(v128.load(p, 16), c13), 16);
+    } else {
+      v128.store(p, c00); v128.store(p, c10, 16); p += colStep;
+      v128.store(p, c01); v128.store(p, c11, 16); p += colStep;
+      v128.store(p, c02); v128.store(p, c12, 16); p += colStep;
+      v128.store(p, c03); v128.store(p, c13, 16);
+    }
+    return;
+  }
+  v128.store(tile, c00); v128.store(tile, c10, 16);
+  v128.store(tile, c01, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c02, 64); v128.store(tile, c12, 80);
+  v128.store(tile, c03, 96); v128.store(tile, c13, 112);
+  for (let j = 0; j < cols; j++) {
+    const p = C + (<usize>(row + ldc * (col + j)) << 2);
+    const s = tile + (<usize>(MR * j) << 2);
+    for (let r = 0; r < rows; r++) {
+      const at = p + (<usize>r << 2);
+      const v = load<f32>(s + (<usize>r << 2));
+      store<f32>(at, accumulate ? load<f32>(at) + v : v);
+    }
+  }
+}
+
+export function gemmBlock(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, A: usize, B: usize, C: usize, ldc: i32, accumulate: bool,
+  m0: i32, m1: i32, n0: i32, n1: i32, k0: i32, k1: i32, Ap: usize, Bp: usize, tile: usize,
+): void {
+  if (k1 <= k0) {
+    if (!accumulate) {
+      for (let c = n0; c < n1; c++) memory.fill(C + (<usize>(m0 + ldc * c) << 2), 0, <usize>(m1 - m0) << 2);
+    }
+    return;
+  }
+  for (let jc = n0; jc < n1; jc += NC) {
+    const nc = min(NC, n1 - jc);
+    for (let pc = k0; pc < k1; pc += KC) {
+      const kc = min(KC, k1 - pc);
+      const acc = accumulate || pc > k0;
+      packB(transB, B, n, k, jc, nc, pc, kc, Bp);
+      for (let ic = m0; ic < m1; ic += MC) {
+        const mc = min(MC, m1 - ic);
+        packA(transA, A, m, k, ic, mc, pc, kc, Ap);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const bp = Bp + (<usize>(jr * kc) << 2);
+          const cols = min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            microKernel(kc, Ap + (<usize>(ir * kc) << 2), bp, C, ldc, ic + ir, jc + jr, min(MR, mc - ir), cols, acc, tile);
+          }
+        }
+      }
+    }
+  }
+}

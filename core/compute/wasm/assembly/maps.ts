@@ -1,0 +1,96 @@
+// Index-map kernels: gathers (P_pad, P_phi), their transposes (scatter-adds) and pooling.
+// Instance ranges [i0, i1) let threads split a batch; instances never share output values.
+
+export function gather(src: usize, sourceLength: i32, map: usize, mapLength: i32, dst: usize, i0: i32, i1: i32): void {
+  for (let i = i0; i < i1; i++) {
+    const s = src + (<usize>(i * sourceLength) << 2);
+    let d = dst + (<usize>(i * mapLength) << 2);
+    for (let j = 0; j < mapLength; j++) {
+      const from = load<i32>(map + (<usize>j << 2));
+      store<f32>(d, from >= 0 ? load<f32>(s + (<usize>from << 2)) : 0);
+      d += 4;
+    }
+  }
+}
+
+export function scatterAdd(src: usize, map: usize, mapLength: i32, dst: usize, sourceLength: i32, accumulate: bool, i0: i32, i1: i32): void {
+  if (!accumulate) memory.fill(dst + (<usize>(i0 * sourceLength) << 2), 0, <usize>((i1 - i0) * sourceLength) << 2);
+  for (let i = i0; i < i1; i++) {
+    let s = src + (<usize>(i * mapLength) << 2);
+    const d = dst + (<usize>(i * sourceLength) << 2);
+    for (let j = 0; j < mapLength; j++) {
+      const to = load<i32>(map + (<usize>j << 2));
+      if (to >= 0) {
+        const at = d + (<usize>to << 2);
+        store<f32>(at, load<f32>(at) + load<f32>(s));
+      }
+      s += 4;
+    }
+  }
+}
+
+export function maxPool(Z: usize, sourceLength: i32, windows: usize, windowSize: i32, outSize: i32, out: usize, argmax: usize, i0: i32, i1: i32): void {
+  for (let i = i0; i < i1; i++) {
+    const zOff = i * sourceLength;
+    for (let p = 0; p < outSize; p++) {
+      const w = windows + (<usize>(p * windowSize) << 2);
+      let best = zOff + load<i32>(w);
+      let bestValue = load<f32>(Z + (<usize>best << 2));
+      for (let t = 1; t < windowSize; t++) {
+        const at = zOff + load<i32>(w + (<usize>t << 2));
+        const v = load<f32>(Z + (<usize>at << 2));
+        if (v > bestValue) {
+          bestValue = v;
+          best = at;
+        }
+      }
+      const o = <usize>(i * outSize + p) << 2;
+      store<f32>(out + o, bestValue);
+      store<i32>(argmax + o, best);
+    }
+  }
+}
+
+export function maxPoolBackward(V: usize, argmax: usize, n: i32, dZ: usize, zLength: i32): void {
+  memory.fill(dZ, 0, <usize>zLength << 2);
+  for (let k = 0; k < n; k++) {
+    const at = dZ + (<usize>load<i32>(argmax + (<usize>k << 2)) << 2);
+    store<f32>(at, load<f32>(at) + load<f32>(V + (<usize>k << 2)));
+  }
+}
+
+export function gatherArgmax(src: usize, argmax: usize, n: i32, dst: usize): void {
+  for (let k = 0; k < n; k++) {
+    const o = <usize>k << 2;
+    store<f32>(dst + o, load<f32>(src + (<usize>load<i32>(argmax + o) << 2)));
+  }
+}
+
+export function avgPool(Z: usize, sourceLength: i32, windows: usize, windowSize: i32, outSize: i32, out: usize, i0: i32, i1: i32): void {
+  const scale: f32 = <f32>1 / <f32>windowSize;
+  for (let i = i0; i < i1; i++) {
+    const z = Z + (<usize>(i * sourceLength) << 2);
+    for (let p = 0; p < outSize; p++) {
+      const w = windows + (<usize>(p * windowSize) << 2);
+      let sum: f32 = 0;
+      for (let t = 0; t < windowSize; t++) sum += load<f32>(z + (<usize>load<i32>(w + (<usize>t << 2)) << 2));
+      store<f32>(out + (<usize>(i * outSize + p) << 2), sum * scale);
+    }
+  }
+}
+
+export function avgPoolBackward(V: usize, windows: usize, windowSize: i32, outSize: i32, dZ: usize, sourceLength: i32, i0: i32, i1: i32): void {
+  memory.fill(dZ + (<usize>(i0 * sourceLength) << 2), 0, <usize>((i1 - i0) * sourceLength) << 2);
+  const scale: f32 = <f32>1 / <f32>windowSize;
+  for (let i = i0; i < i1; i++) {
+    const dz = dZ + (<usize>(i * sourceLength) << 2);
+    for (let p = 0; p < outSize; p++) {
+      const share = load<f32>(V + (<usize>(i * outSize + p) << 2)) * scale;
+      const w = windows + (<usize>(p * windowSize) << 2);
+      for (let t = 0; t < windowSize; t++) {
+        const at = dz + (<usize>load<i32>(w + (<usize>t << 2)) << 2);
+        store<f32>(at, load<f32>(at) + share);
+      }
+    }
+  }
+}

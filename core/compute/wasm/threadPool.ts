@@ -1,0 +1,110 @@
+/**
+ * Runs kernels on all cores, synchronously for the caller: the calling thread is thread 0, the
+ * workers are threads 1..n-1, all over one shared WebAssembly.Memory. A dispatch writes one row
+ * of arguments per thread into a shared Float64Array, bumps a generation counter and wakes the
+ * workers (Atomics.notify); the caller runs row 0 itself, then waits (Atomics.wait) until every
+ * worker has counted itself off. Nothing is copied and nothing is allocated per dispatch.
+ */
+import { Worker } from 'node:worker_threads';
+import { KERNEL_NAMES, type KernelExports, type KernelName } from './kernelModule';
+
+const GENERATION = 0;
+const PENDING = 1;
+const OP = 2;
+const ACTIVE = 3;
+const FAILED = 4;
+export const ARGS_PER_ROW = 20;
+
+export class ThreadPool {
+  /** Argument rows, one per thread: fill rows 0..active-1, then call dispatch. */
+  readonly args: Float64Array;
+  private readonly control: Int32Array;
+  private readonly workers: Worker[] = [];
+  private readonly errors: string[] = [];
+  private disposed = false;
+
+  private constructor(
+    readonly threads: number,
+    private readonly kernels: KernelExports,
+  ) {
+    this.control = new Int32Array(new SharedArrayBuffer(8 * 4));
+    this.args = new Float64Array(new SharedArrayBuffer(threads * ARGS_PER_ROW * 8));
+  }
+
+  static async start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: KernelExports): Promise<ThreadPool> {
+    const pool = new ThreadPool(threads, kernels);
+    const starts: Promise<void>[] = [];
+    for (let index = 1; index < threads; index++) {
+      const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+        workerData: {
+          module,
+          memory,
+          control: pool.control.buffer,
+          args: pool.args.buffer,
+          index,
+          opNames: KERNEL_NAMES,
+          argsPerRow: ARGS_PER_ROW,
+        },
+      });
+      worker.unref();
+      pool.workers.push(worker);
+      starts.push(
+        new Promise<void>((resolve, reject) => {
+          worker.on('message', (message: { ready?: boolean; error?: string }) => {
+            if (message.ready) resolve();
+            if (message.error) pool.errors.push(message.error);
+          });
+          worker.once('error', (error) => reject(new Error(`wasm-simd thread ${index} failed to start: ${error.message}`)));
+          worker.once('exit', (code) => reject(new Error(`wasm-simd thread ${index} exited (code ${code}) before it was ready`)));
+        }),
+      );
+    }
+    try {
+      await Promise.all(starts);
+    } catch (error) {
+      await pool.dispose();
+      throw error;
+    }
+    return pool;
+  }
+
+  /**
+   * Runs kernel `name` with argument rows 0..active-1 (row t on thread t) and returns when all are
+   * done. active = 1 runs on the calling thread only, without waking anyone.
+   */
+  dispatch(name: KernelName, active: number): void {
+    const a = this.args;
+    const kernel = this.kernels[name];
+    if (active <= 1 || this.workers.length === 0) {
+      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19]);
+      return;
+    }
+    const c = this.control;
+    Atomics.store(c, OP, KERNEL_NAMES.indexOf(name));
+    Atomics.store(c, ACTIVE, active);
+    Atomics.store(c, PENDING, this.workers.length);
+    Atomics.add(c, GENERATION, 1);
+    Atomics.notify(c, GENERATION);
+    let failure: unknown = null;
+    try {
+      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19]);
+    } catch (error) {
+      failure = error;
+    }
+    for (let pending = Atomics.load(c, PENDING); pending !== 0; pending = Atomics.load(c, PENDING)) {
+      Atomics.wait(c, PENDING, pending);
+    }
+    if (failure) throw failure;
+    const failed = Atomics.exchange(c, FAILED, 0);
+    if (failed) throw new Error(`wasm-simd thread ${failed - 1}: kernel ${name} failed${this.errors.length ? `: ${this.errors.join('; ')}` : ''}`);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    Atomics.store(this.control, OP, -1);
+    Atomics.add(this.control, GENERATION, 1);
+    Atomics.notify(this.control, GENERATION);
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

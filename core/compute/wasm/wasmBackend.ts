@@ -1,0 +1,385 @@
+/**
+ * The 'wasm-simd' backend: AssemblyScript kernels compiled with 128-bit SIMD, every tensor in one
+ * shared WebAssembly.Memory (so kernels hand data to each other without copies), big kernels
+ * spread over all cores by a ThreadPool of worker threads over that same memory.
+ */
+import { availableParallelism } from 'node:os';
+import type { ActivationKind } from '../../graph/format';
+import type { BackendFactory, ComputeBackend, IndexMap, IndexTensor, Tensor } from '../backend';
+import { Arena } from './arena';
+import { KERNEL_NAMES, MAXIMUM_PAGES, RESERVED_BYTES, kernelsUnavailableReason, loadKernelModule, type KernelExports, type KernelName } from './kernelModule';
+import { splitGemm, type GemmSplit } from './gemmSplit';
+import { ARGS_PER_ROW, ThreadPool } from './threadPool';
+
+/** Matches the blocking in assembly/gemm.ts: MC*KC, KC*NC and MR*NR floats per thread. */
+const PACK_A_FLOATS = 128 * 256;
+const PACK_B_FLOATS = 256 * 512;
+const TILE_FLOATS = 8 * 4;
+/** Element-wise work below this many values stays on the calling thread. */
+const PARALLEL_MIN_VALUES = 1 << 16;
+
+const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, leaky_relu: 1, tanh: 2, sigmoid: 3, linear: 4 };
+
+class WasmTensor implements Tensor {
+  constructor(
+    readonly ptr: number,
+    readonly length: number,
+  ) {}
+}
+
+class WasmIndexMap implements IndexMap {
+  constructor(
+    readonly ptr: number,
+    readonly length: number,
+    readonly sourceLength: number,
+  ) {}
+}
+
+const ptrOf = (t: Tensor | IndexTensor | IndexMap): number => (t as WasmTensor).ptr;
+
+interface ThreadScratch {
+  Ap: number;
+  Bp: number;
+  tile: number;
+}
+
+export class WasmSimdBackend implements ComputeBackend {
+  readonly name = 'wasm-simd';
+  readonly dtype = 'float32' as const;
+  readonly description: string;
+  private readonly scratch: ThreadScratch[] = [];
+  /** Private partial products of k-split GEMMs (threads 1..n-1), grown on demand. */
+  private partials: number[] = [];
+  private partialFloats = 0;
+  private readonly splits = new Map<string, GemmSplit>();
+
+  private constructor(
+    private readonly arena: Arena,
+    private readonly pool: ThreadPool,
+    private readonly kernels: KernelExports,
+  ) {
+    this.description = `wasm simd128, ${pool.threads} thread${pool.threads === 1 ? '' : 's'}`;
+    for (let t = 0; t < pool.threads; t++) {
+      this.scratch.push({ Ap: arena.allocate(PACK_A_FLOATS * 4), Bp: arena.allocate(PACK_B_FLOATS * 4), tile: arena.allocate(TILE_FLOATS * 4) });
+    }
+  }
+
+  static async create(threads = availableParallelism()): Promise<WasmSimdBackend> {
+    const reason = kernelsUnavailableReason();
+    if (reason) throw new Error(`wasm-simd backend unavailable: ${reason}`);
+    const module = loadKernelModule();
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((RESERVED_BYTES + (1 << 20)) / 65536), maximum: MAXIMUM_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const kernels = instance.exports as unknown as KernelExports;
+    for (const name of KERNEL_NAMES) if (typeof kernels[name] !== 'function') throw new Error(`wasm-simd: kernels.wasm lacks export ${name} (rebuild with npm run build:wasm)`);
+    const pool = await ThreadPool.start(Math.max(1, threads), module, memory, kernels);
+    return new WasmSimdBackend(new Arena(memory), pool, kernels);
+  }
+
+  get threads(): number {
+    return this.pool.threads;
+  }
+
+  allocate(length: number): Tensor {
+    return new WasmTensor(this.arena.allocate(length * 4), length);
+  }
+  allocateIndex(length: number): IndexTensor {
+    return new WasmTensor(this.arena.allocate(length * 4), length);
+  }
+  uploadIndexMap(map: Int32Array, sourceLength: number): IndexMap {
+    const ptr = this.arena.allocate(map.length * 4);
+    this.arena.i32().set(map, ptr >> 2);
+    return new WasmIndexMap(ptr, map.length, sourceLength);
+  }
+  write(t: Tensor, data: ArrayLike<number>, offset = 0): void {
+    if (offset + data.length > t.length) throw new RangeError(`wasm-simd write: ${data.length} values at offset ${offset} overflow a tensor of ${t.length}`);
+    this.arena.f32().set(data, (ptrOf(t) >> 2) + offset);
+  }
+  read(t: Tensor, length = t.length): Float32Array {
+    const at = ptrOf(t) >> 2;
+    return this.arena.f32().slice(at, at + length);
+  }
+  readIndex(t: IndexTensor, length = t.length): Int32Array {
+    const at = ptrOf(t) >> 2;
+    return this.arena.i32().slice(at, at + length);
+  }
+  dispose(): void {
+    void this.pool.dispose();
+  }
+
+  /** Splits [0, n) into `threads` chunks (multiples of 4 values) and runs `name` with (ptr offsets, chunk length) rows. */
+  private elementwise(name: KernelName, n: number, fillRow: (row: number, start: number, length: number) => void): void {
+    const a = this.pool.args;
+    const threads = n >= PARALLEL_MIN_VALUES ? this.pool.threads : 1;
+    const chunk = Math.ceil(n / threads / 4) * 4;
+    let active = 0;
+    for (let t = 0; t < threads; t++) {
+      const start = t * chunk;
+      const length = Math.min(chunk, n - start);
+      if (length <= 0) break;
+      a.fill(0, t * ARGS_PER_ROW, (t + 1) * ARGS_PER_ROW);
+      fillRow(t * ARGS_PER_ROW, start, length);
+      active++;
+    }
+    if (active > 0) this.pool.dispatch(name, active);
+  }
+
+  /** Splits `count` instances among the threads; fillRow writes a row for the range [i0, i1). */
+  private perInstance(name: KernelName, count: number, valuesPerInstance: number, fillRow: (row: number, i0: number, i1: number) => void): void {
+    const a = this.pool.args;
+    const threads = Math.min(count, count * valuesPerInstance >= PARALLEL_MIN_VALUES ? this.pool.threads : 1);
+    let active = 0;
+    for (let t = 0; t < threads; t++) {
+      const i0 = Math.floor((count * t) / threads);
+      const i1 = Math.floor((count * (t + 1)) / threads);
+      a.fill(0, t * ARGS_PER_ROW, (t + 1) * ARGS_PER_ROW);
+      fillRow(t * ARGS_PER_ROW, i0, i1);
+      active++;
+    }
+    if (active > 0) this.pool.dispatch(name, active);
+  }
+
+  fill(t: Tensor, value: number, length = t.length): void {
+    const p = ptrOf(t);
+    this.elementwise('fill', length, (r, start, len) => {
+      const a = this.pool.args;
+      a[r] = p + 4 * start;
+      a[r + 1] = value;
+      a[r + 2] = len;
+    });
+  }
+  copy(src: Tensor, dst: Tensor, n: number): void {
+    const s = ptrOf(src);
+    const d = ptrOf(dst);
+    this.elementwise('copy', n, (r, start, len) => {
+      const a = this.pool.args;
+      a[r] = s + 4 * start;
+      a[r + 1] = d + 4 * start;
+      a[r + 2] = len;
+    });
+  }
+  axpby(alpha: number, x: Tensor, beta: number, y: Tensor, n: number): void {
+    const xp = ptrOf(x);
+    const yp = ptrOf(y);
+    this.elementwise('axpby', n, (r, start, len) => {
+      const a = this.pool.args;
+      a[r] = alpha;
+      a[r + 1] = xp + 4 * start;
+      a[r + 2] = beta;
+      a[r + 3] = yp + 4 * start;
+      a[r + 4] = len;
+    });
+  }
+  dot(x: Tensor, y: Tensor, n: number): number {
+    return this.kernels.dot(ptrOf(x), ptrOf(y), n);
+  }
+
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Tensor, B: Tensor, C: Tensor, accumulate: boolean): void {
+    if (m === 0 || n === 0) return;
+    const key = `${m},${n},${k}`;
+    let split = this.splits.get(key);
+    if (!split) {
+      split = splitGemm(m, n, k, this.pool.threads);
+      this.splits.set(key, split);
+    }
+    const parts = split.parts;
+    const byK = split.axis === 'k';
+    if (byK) this.ensurePartials(m * n, parts.length);
+    const a = this.pool.args;
+    for (let t = 0; t < parts.length; t++) {
+      const p = parts[t];
+      const s = this.scratch[t];
+      const r = t * ARGS_PER_ROW;
+      const own = !byK || t === 0;
+      a[r] = transA ? 1 : 0;
+      a[r + 1] = transB ? 1 : 0;
+      a[r + 2] = m;
+      a[r + 3] = n;
+      a[r + 4] = k;
+      a[r + 5] = ptrOf(A);
+      a[r + 6] = ptrOf(B);
+      a[r + 7] = own ? ptrOf(C) : this.partials[t - 1];
+      a[r + 8] = m;
+      a[r + 9] = own && accumulate ? 1 : 0;
+      a[r + 10] = p.m0;
+      a[r + 11] = p.m1;
+      a[r + 12] = p.n0;
+      a[r + 13] = p.n1;
+      a[r + 14] = p.k0;
+      a[r + 15] = p.k1;
+      a[r + 16] = s.Ap;
+      a[r + 17] = s.Bp;
+      a[r + 18] = s.tile;
+      a[r + 19] = 0;
+    }
+    this.pool.dispatch('gemmBlock', parts.length);
+    if (byK) {
+      const c = ptrOf(C);
+      for (let t = 1; t < parts.length; t++) this.kernels.axpby(1, this.partials[t - 1], 1, c, m * n);
+    }
+  }
+
+  private ensurePartials(floats: number, parts: number): void {
+    if (floats > this.partialFloats) {
+      this.partials = [];
+      this.partialFloats = floats;
+    }
+    while (this.partials.length < parts - 1) this.partials.push(this.arena.allocate(this.partialFloats * 4));
+  }
+
+  gather(src: Tensor, map: IndexMap, dst: Tensor, count: number): void {
+    const s = ptrOf(src);
+    const mp = ptrOf(map);
+    const d = ptrOf(dst);
+    this.perInstance('gather', count, map.length, (r, i0, i1) => {
+      const a = this.pool.args;
+      a[r] = s;
+      a[r + 1] = map.sourceLength;
+      a[r + 2] = mp;
+      a[r + 3] = map.length;
+      a[r + 4] = d;
+      a[r + 5] = i0;
+      a[r + 6] = i1;
+    });
+  }
+  scatterAdd(src: Tensor, map: IndexMap, dst: Tensor, count: number, accumulate: boolean): void {
+    const s = ptrOf(src);
+    const mp = ptrOf(map);
+    const d = ptrOf(dst);
+    this.perInstance('scatterAdd', count, map.length, (r, i0, i1) => {
+      const a = this.pool.args;
+      a[r] = s;
+      a[r + 1] = mp;
+      a[r + 2] = map.length;
+      a[r + 3] = d;
+      a[r + 4] = map.sourceLength;
+      a[r + 5] = accumulate ? 1 : 0;
+      a[r + 6] = i0;
+      a[r + 7] = i1;
+    });
+  }
+
+  addBias(S: Tensor, b: Tensor, rows: number, cols: number): void {
+    const s = ptrOf(S);
+    const bp = ptrOf(b);
+    this.perInstance('addBias', cols, rows, (r, c0, c1) => {
+      const a = this.pool.args;
+      a[r] = s;
+      a[r + 1] = bp;
+      a[r + 2] = rows;
+      a[r + 3] = c0;
+      a[r + 4] = c1;
+    });
+  }
+  rowSum(S: Tensor, out: Tensor, rows: number, cols: number, accumulate: boolean): void {
+    this.kernels.rowSum(ptrOf(S), ptrOf(out), rows, cols, accumulate ? 1 : 0);
+  }
+
+  activate(kind: ActivationKind, leak: number, S: Tensor, A: Tensor, n: number): void {
+    const code = ACTIVATION_CODE[kind];
+    const s = ptrOf(S);
+    const ap = ptrOf(A);
+    this.elementwise('activate', n, (r, start, len) => {
+      const a = this.pool.args;
+      a[r] = code;
+      a[r + 1] = leak;
+      a[r + 2] = s + 4 * start;
+      a[r + 3] = ap + 4 * start;
+      a[r + 4] = len;
+    });
+  }
+  activationGrad(kind: ActivationKind, leak: number, A: Tensor, V: Tensor, n: number): void {
+    const code = ACTIVATION_CODE[kind];
+    const ap = ptrOf(A);
+    const v = ptrOf(V);
+    this.elementwise('activationGrad', n, (r, start, len) => {
+      const a = this.pool.args;
+      a[r] = code;
+      a[r + 1] = leak;
+      a[r + 2] = ap + 4 * start;
+      a[r + 3] = v + 4 * start;
+      a[r + 4] = len;
+    });
+  }
+
+  maxPool(Z: Tensor, windows: IndexMap, windowSize: number, out: Tensor, argmax: IndexTensor, count: number): void {
+    const z = ptrOf(Z);
+    const w = ptrOf(windows);
+    const o = ptrOf(out);
+    const am = ptrOf(argmax);
+    const outSize = windows.length / windowSize;
+    this.perInstance('maxPool', count, windows.length, (r, i0, i1) => {
+      const a = this.pool.args;
+      a[r] = z;
+      a[r + 1] = windows.sourceLength;
+      a[r + 2] = w;
+      a[r + 3] = windowSize;
+      a[r + 4] = outSize;
+      a[r + 5] = o;
+      a[r + 6] = am;
+      a[r + 7] = i0;
+      a[r + 8] = i1;
+    });
+  }
+  maxPoolBackward(V: Tensor, argmax: IndexTensor, n: number, dZ: Tensor, zLength: number): void {
+    // Overlapping windows may send two values to one position, so the scatter stays on one thread.
+    this.fill(dZ, 0, zLength);
+    this.kernels.maxPoolBackward(ptrOf(V), ptrOf(argmax), n, ptrOf(dZ), 0);
+  }
+  gatherArgmax(src: Tensor, argmax: IndexTensor, n: number, dst: Tensor): void {
+    const s = ptrOf(src);
+    const am = ptrOf(argmax);
+    const d = ptrOf(dst);
+    this.elementwise('gatherArgmax', n, (r, start, len) => {
+      const a = this.pool.args;
+      a[r] = s;
+      a[r + 1] = am + 4 * start;
+      a[r + 2] = len;
+      a[r + 3] = d + 4 * start;
+    });
+  }
+  avgPool(Z: Tensor, windows: IndexMap, windowSize: number, out: Tensor, count: number): void {
+    const z = ptrOf(Z);
+    const w = ptrOf(windows);
+    const o = ptrOf(out);
+    const outSize = windows.length / windowSize;
+    this.perInstance('avgPool', count, windows.length, (r, i0, i1) => {
+      const a = this.pool.args;
+      a[r] = z;
+      a[r + 1] = windows.sourceLength;
+      a[r + 2] = w;
+      a[r + 3] = windowSize;
+      a[r + 4] = outSize;
+      a[r + 5] = o;
+      a[r + 6] = i0;
+      a[r + 7] = i1;
+    });
+  }
+  avgPoolBackward(V: Tensor, windows: IndexMap, windowSize: number, dZ: Tensor, count: number): void {
+    const v = ptrOf(V);
+    const w = ptrOf(windows);
+    const dz = ptrOf(dZ);
+    const outSize = windows.length / windowSize;
+    this.perInstance('avgPoolBackward', count, windows.length, (r, i0, i1) => {
+      const a = this.pool.args;
+      a[r] = v;
+      a[r + 1] = w;
+      a[r + 2] = windowSize;
+      a[r + 3] = outSize;
+      a[r + 4] = dz;
+      a[r + 5] = windows.sourceLength;
+      a[r + 6] = i0;
+      a[r + 7] = i1;
+    });
+  }
+}
+
+export const wasmSimdFactory: BackendFactory = {
+  name: 'wasm-simd',
+  dtype: 'float32',
+  async available() {
+    const reason = kernelsUnavailableReason();
+    return reason ? { ok: false, reason } : { ok: true };
+  },
+  create: () => WasmSimdBackend.create(),
+};
