@@ -4,7 +4,7 @@
  * fixed seed, kept in their original order, written as gzipped IDX with a manifest of the
  * chosen indices and fingerprints.
  *
- *   npx tsx scripts/make-sample.ts [--source /usr/share/datasets/fashion-mnist] [--out dir]
+ *   npm run make-sample -- [--source /usr/share/datasets/fashion-mnist] [--out dir]
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
