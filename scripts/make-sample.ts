@@ -11,9 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FASHION_MNIST_DIR, SAMPLE_DIR, fashionMnistFiles, type Split } from '../core/data/fashion-mnist.js';
-import { idxLabels, readIdxFile } from '../core/data/idx.js';
+import { idxLabels, loadIdxPair, readIdxFile } from '../core/data/idx.js';
 import { encodeIdxUbyte } from '../core/data/idx-write.js';
-import { loadIdxPair } from '../core/data/idx.js';
 import { Random } from '../core/util/random.js';
 
 const SEED = 20240604;

@@ -1,6 +1,6 @@
 /**
  * CSV files of images: one row per instance, a label column and d*a*b pixel columns, with or
- * without a header row (detected when a cell of the first row is not a number). Pixels are
+ * without a header row (detected when most cells of the first row are not numbers). Pixels are
  * row-major with interleaved channels ('hwc', like Kaggle's fashion-mnist_train.csv) or planar
  * ('chw'). Cells are numbers, optionally in double quotes; quoted commas are not supported.
  * Errors name the place as file:line:column (1-based, column = CSV column).
@@ -55,7 +55,10 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
   let lineIndex = 0;
   while (lines[lineIndex].trim() === '') lineIndex++;
   const firstCells = splitCells(lines[lineIndex].replace(/\r$/, ''));
-  const header = options.header ?? firstCells.some((c) => c === '' || !Number.isFinite(Number(c)));
+  // A header when most cells of the first row are not numbers: a data row with one bad cell is
+  // then reported at that cell instead of being skipped as a header.
+  const header = options.header ?? firstCells.filter((c) => c === '' || !Number.isFinite(Number(c))).length * 2 > firstCells.length;
+  const firstDataLine = lineIndex + (header ? 2 : 1);
   const columns = firstCells.length;
   const labelColumn = resolveLabelColumn(options.labelColumn, header ? firstCells : undefined, columns, file, lineIndex + 1);
   if (header) lineIndex++;
@@ -90,7 +93,10 @@ export function parseCsv(text: string, file: string, options: CsvOptions = {}): 
       const cell = cells[c];
       if (cell === '') throw DataFormatError.at(file, lineNumber, c + 1, 'empty cell');
       const value = Number(cell);
-      if (!Number.isFinite(value)) throw DataFormatError.at(file, lineNumber, c + 1, `'${cell}' is not a finite number`);
+      if (!Number.isFinite(value)) {
+        const hint = lineNumber === firstDataLine && !header ? ' (if this row is a header, pass header: true)' : '';
+        throw DataFormatError.at(file, lineNumber, c + 1, `'${cell}' is not a finite number${hint}`);
+      }
       if (c === labelColumn) {
         if (!Number.isInteger(value) || value < 0) throw DataFormatError.at(file, lineNumber, c + 1, `label '${cell}' is not a non-negative integer`);
         if (options.classes !== undefined && value >= options.classes) {

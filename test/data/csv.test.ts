@@ -34,6 +34,9 @@ describe('CSV import', () => {
     expect(await messageOf(() => loadCsv(f))).toBe(`${f}:3:3: 'abc' is not a finite number`);
     expect(await messageOf(() => parseCsv('1,0,0,0,0\n2,0,0,NaN,0\n', 'n.csv'))).toBe(`n.csv:2:4: 'NaN' is not a finite number`);
     expect(await messageOf(() => parseCsv('1,0,0,0,0\n2,0,,0,0\n', 'e.csv'))).toBe('e.csv:2:3: empty cell');
+    // a bad cell in the first row is reported, not mistaken for a header
+    expect(await messageOf(() => parseCsv('1,0,,0,0\n2,0,0,0,0\n', 'f.csv'))).toBe('f.csv:1:3: empty cell');
+    expect(await messageOf(() => parseCsv('\n1,x,0,0,0\n', 'g.csv'))).toBe(`g.csv:2:2: 'x' is not a finite number (if this row is a header, pass header: true)`);
   });
 
   it('rejects rows of the wrong length, bad labels and labels outside the classes', async () => {
