@@ -73,7 +73,24 @@ export class WasmSimdBackend implements ComputeBackend {
     const kernels = instance.exports as unknown as KernelExports;
     for (const name of KERNEL_NAMES) if (typeof kernels[name] !== 'function') throw new Error(`wasm-simd: kernels.wasm lacks export ${name} (rebuild with npm run build:wasm)`);
     const pool = await ThreadPool.start(Math.max(1, threads), module, memory, kernels);
-    return new WasmSimdBackend(new Arena(memory), pool, kernels);
+    const backend = new WasmSimdBackend(new Arena(memory), pool, kernels);
+    backend.warmUp();
+    return backend;
+  }
+
+  /**
+   * V8 first runs wasm in its baseline compiler and optimises a function only once it is hot, in
+   * each thread: without this, the first training steps run the workers' GEMM several times slower.
+   */
+  private warmUp(): void {
+    const [m, n, k] = [64, 4096, 256];
+    const A = this.allocate(m * k);
+    const B = this.allocate(k * n);
+    const C = this.allocate(m * n);
+    for (let run = 0; run < 6; run++) {
+      this.gemm(false, false, m, n, k, A, B, C, false);
+      this.gemm(true, true, k, k, n / 8, B, B, C, true);
+    }
   }
 
   get threads(): number {
