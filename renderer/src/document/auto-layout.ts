@@ -1,6 +1,6 @@
 import type { GraphFile, GraphNode } from '../../../core/api/contract';
 
-export const LAYOUT_ROW_HEIGHT = 120;
+export const LAYOUT_ROW_HEIGHT = 150;
 export const LAYOUT_COLUMN_WIDTH = 260;
 
 /**

@@ -22,7 +22,7 @@ import { ShapeEdge } from './ShapeEdge';
 
 const nodeTypes = { layer: LayerNode };
 const edgeTypes = { shape: ShapeEdge };
-const NODE_WIDTH = 220;
+const NODE_WIDTH = 240;
 
 /** React Flow node objects, reused while their inputs are unchanged so React Flow skips them. */
 function useFlowNodes(): Node[] {

@@ -44,7 +44,8 @@ function fieldsOf(node: GraphNode): FieldSpec[] {
 }
 
 function NameField({ node }: { node: GraphNode }) {
-  const names = useEditor((s) => s.doc.nodes.filter((n) => n.id !== node.id).map((n) => n.name));
+  const nodes = useEditor((s) => s.doc.nodes);
+  const names = nodes.filter((n) => n.id !== node.id).map((n) => n.name);
   return (
     <div className="param-field">
       <label htmlFor={`name-${node.id}`}>Name</label>

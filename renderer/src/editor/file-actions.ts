@@ -39,7 +39,7 @@ export async function startFromTemplate(id: string): Promise<void> {
 export function acceptOpened(result: OpenGraphResult): boolean {
   if (result.status === 'cancelled') return false;
   if (result.status === 'error') {
-    state().notify({ kind: 'error', text: `Could not open ${result.fileName}: ${result.message}` });
+    state().notify({ kind: 'error', text: `Could not open ${result.message}` });
     return false;
   }
   state().replace(result.graph, result.path);

@@ -1,0 +1,1 @@
+export declare function findElectronBinary(repoRoot: string): { path: string } | { reason: string };

@@ -1,0 +1,118 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileGraph } from '../../core/graph/compile';
+import { parseGraphText } from '../../core/graph/parse';
+import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, startTestHost, type TestHost } from './harness';
+import { buildThreeLayerByHand, edgeShapes, nodeLocator, setFields, THREE_LAYER_PARAMS, THREE_LAYER_SHAPES } from './scenario';
+
+describe('workbench editor in a browser, through the browser host', () => {
+  let host: TestHost;
+  let browser: Browser;
+  let page: Page;
+  const shot = (name: string) => page.screenshot({ path: join(artifactsFolder, `${name}.png`) });
+
+  beforeAll(async () => {
+    mkdirSync(artifactsFolder, { recursive: true });
+    ensureBuilt();
+    host = await startTestHost();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    page.setDefaultTimeout(8000);
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(host.host.url);
+    await page.locator('.workbench[data-ready="true"]').waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it('builds the simpleNN 3-layer CNN from an empty canvas by dragging and connecting', async () => {
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+    await buildThreeLayerByHand(page);
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect.poll(() => edgeShapes(page)).toEqual(THREE_LAYER_SHAPES);
+    await expect.poll(() => page.getByRole('status', { name: 'Trainability' }).textContent()).toBe('Ready to train');
+    await expect.poll(() => page.getByTestId('total-params').textContent()).toBe(THREE_LAYER_PARAMS.toLocaleString('en-US'));
+    await expect.poll(() => nodeLocator(page, 'conv1').textContent()).toContain('832 params');
+    await shot('01-three-layer-built');
+  });
+
+  it('shows a 7x7 filter on a 3x3 input as an error on that node, and in the list that selects it', async () => {
+    await nodeLocator(page, 'input').click();
+    await setFields(page, 'input', { Height: '3', Width: '3' });
+    await nodeLocator(page, 'conv1').click();
+    await setFields(page, 'conv1', { 'Filter size': '7', Padding: '0' });
+    const nodeErrors = page.getByRole('alert', { name: 'Errors on conv1' });
+    await expect.poll(() => nodeErrors.textContent()).toContain('filter 7x7 is larger than its padded input 3x3');
+    await expect.poll(() => page.getByRole('status', { name: 'Trainability' }).textContent()).toMatch(/^Cannot train: .*conv1.*7x7/);
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.getByRole('region', { name: 'Problems' }).getByRole('button', { name: /conv1.*7x7/ }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Parameters of conv1' }).isVisible()).toBe(true);
+    await shot('02-broken-conv1');
+  });
+
+  it('undoes and redoes every edit', async () => {
+    const undo = page.getByRole('button', { name: 'Undo', exact: true });
+    for (let i = 0; i < 4; i++) await undo.click();
+    await expect.poll(() => edgeShapes(page)).toEqual(THREE_LAYER_SHAPES);
+    await expect.poll(() => page.getByRole('alert', { name: 'Errors on conv1' }).count()).toBe(0);
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+Z');
+    await expect.poll(() => page.getByRole('alert', { name: 'Errors on conv1' }).textContent()).toContain('filter 7x7');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Z');
+    await expect.poll(() => edgeShapes(page)).toEqual(THREE_LAYER_SHAPES);
+    await shot('03-after-undo');
+  });
+
+  it('saves the graph as a file in the documented format', async () => {
+    const file = join(host.folder, 'three-layer.json');
+    await page.getByRole('button', { name: 'Save as…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save graph file' });
+    await dialog.getByLabel('Path on the host').fill(file);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Notice' }).textContent()).toContain(`Saved ${file}`);
+    const saved = parseGraphText(readFileSync(file, 'utf8'));
+    const compiled = compileGraph(saved);
+    expect(compiled.ok).toBe(true);
+    expect(compiled.totals.paramCount).toBe(THREE_LAYER_PARAMS);
+    expect(saved.nodes.map((n) => n.name).sort()).toEqual(['conv1', 'conv2', 'conv3', 'fc1', 'input', 'output', 'pool1', 'pool2', 'pool3']);
+    await expect.poll(() => page.getByLabel('Document').textContent()).toBe('three-layer.json');
+  });
+
+  it('finds the graph as it was after a reload (autosave in the workspace)', async () => {
+    await nodeLocator(page, 'fc1').click();
+    await setFields(page, 'fc1', { Activation: 'tanh' });
+    await expect.poll(() => page.getByRole('status', { name: 'Autosave' }).textContent()).toBe('Draft saved in the workspace');
+    const before = await edgeShapes(page);
+    const positionsBefore = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-id')} ${(e as HTMLElement).style.transform}`).sort());
+    await page.reload();
+    await page.locator('.workbench[data-ready="true"]').waitFor();
+    await expect.poll(() => edgeShapes(page)).toEqual(before);
+    await expect.poll(() => nodeLocator(page, 'fc1').textContent()).toContain('tanh');
+    await expect.poll(() => page.getByLabel('Document').textContent()).toBe('three-layer.json •');
+    const positionsAfter = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-id')} ${(e as HTMLElement).style.transform}`).sort());
+    expect(positionsAfter).toEqual(positionsBefore);
+    expect(positionsAfter).toHaveLength(9);
+    await shot('04-after-reload');
+  });
+
+  it('opens a malformed graph file with a clear error and changes nothing else', async () => {
+    const bad = join(host.folder, 'bad.json');
+    writeFileSync(bad, '{"format": "cnnwb-graph", "version": 1, "nodes": [], "edges": [ {"id": "e1"} ]}');
+    const before = await edgeShapes(page);
+    await page.getByRole('button', { name: 'Open…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Open graph file' });
+    await dialog.getByLabel('Path on the host').fill(bad);
+    await dialog.getByRole('button', { name: 'Open', exact: true }).click();
+    const alert = page.getByRole('alert', { name: 'Notice' });
+    await expect.poll(() => alert.textContent()).toContain('Could not open bad.json');
+    await expect.poll(() => alert.textContent()).toContain('edges[0].source');
+    expect(await edgeShapes(page)).toEqual(before);
+    await expect.poll(() => page.getByLabel('Document').textContent()).toBe('three-layer.json •');
+    await shot('05-malformed-file');
+  });
+});

@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openWorkbenchService, type OpenedService } from '../../core/service/open-service';
+import { startHost, type RunningHost } from '../../host/server';
+import { findElectronBinary } from '../../electron/binary.mjs';
+
+export const repoRoot = resolve(import.meta.dirname, '..', '..');
+export const artifactsFolder = join(repoRoot, 'test-artifacts', 'e2e');
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--headless'];
+
+function newestMtime(folder: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds out/ with electron-vite when it is missing or older than the renderer or electron sources. */
+export function ensureBuilt(): void {
+  const marker = join(repoRoot, 'out', 'renderer', 'index.html');
+  const stale =
+    !existsSync(marker) ||
+    !existsSync(join(repoRoot, 'out', 'main', 'index.js')) ||
+    Math.max(newestMtime(join(repoRoot, 'renderer')), newestMtime(join(repoRoot, 'electron')), newestMtime(join(repoRoot, 'core', 'graph'))) >
+      statSync(marker).mtimeMs;
+  if (stale) execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'pipe' });
+}
+
+export interface TestHost {
+  host: RunningHost;
+  opened: OpenedService;
+  folder: string;
+  close(): Promise<void>;
+}
+
+/** The browser host on a free port with a fresh temporary workspace. */
+export async function startTestHost(): Promise<TestHost> {
+  const folder = mkdtempSync(join(tmpdir(), 'cnnwb-e2e-'));
+  const opened = openWorkbenchService({
+    workspacePath: join(folder, 'workspace.db'),
+    templatesFolder: join(repoRoot, 'resources', 'templates'),
+    shell: 'browser',
+    version: 'test',
+  });
+  const host = await startHost({ service: opened.service, rendererFolder: join(repoRoot, 'out', 'renderer'), port: 0 });
+  return {
+    host,
+    opened,
+    folder,
+    close: async () => {
+      await host.close();
+      opened.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The Electron binary and whether it runs here; the reason when it does not. */
+export function electronBinary(): { path: string } | { reason: string } {
+  return findElectronBinary(repoRoot);
+}
