@@ -206,6 +206,22 @@ export class RunRecorder {
    * 'diverged' or 'failed' (with the error in detail). The recorder cannot be used afterwards.
    */
   finish(status: EndStatus, detail: string | null = null): void {
+    this.end(status, detail);
+  }
+
+  /**
+   * Writes what is buffered and leaves the run 'interrupted' (resumable): what Workspace.close()
+   * does to a recorder that was never finished.
+   */
+  interrupt(detail: string): void {
+    this.end('interrupted', detail);
+  }
+
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  private end(status: EndStatus | 'interrupted', detail: string | null): void {
     this.checkOpen();
     if (this.segmentStartedAt !== null) {
       this.wallBeforeSegment += performance.now() - this.segmentStartedAt;

@@ -90,7 +90,9 @@ export function exportToFile(ws: Workspace, what: { runId: number } | { experime
           db.prepare(`INSERT INTO x.meta (key, value) VALUES ('export', ?)`).run(JSON.stringify(manifest));
           return manifest;
         })
-        .immediate(),
+        // deferred: a read snapshot of this workspace and a write lock on the new file only, so a
+        // trainer recording into this workspace meanwhile is not held up by a long export
+        .deferred(),
     );
     renameSync(partial, target);
     return manifest;

@@ -47,12 +47,21 @@ export class Workspace {
 
   /** Starts a run owned by this process and returns the recorder the trainer writes through. */
   startRun(spec: RunSpec, options?: RecorderOptions): RunRecorder {
-    return startRun(this.db, spec, options);
+    return this.track(startRun(this.db, spec, options));
   }
 
   /** Continues a run from its latest checkpoint (see resumeRun in recorder.ts). */
   resumeRun(runId: number, options?: RecorderOptions) {
-    return resumeRun(this.db, runId, options);
+    const resumed = resumeRun(this.db, runId, options);
+    this.track(resumed.recorder);
+    return resumed;
+  }
+
+  private readonly recorders = new Set<RunRecorder>();
+  private track(recorder: RunRecorder): RunRecorder {
+    for (const r of this.recorders) if (r.isFinished) this.recorders.delete(r);
+    this.recorders.add(recorder);
+    return recorder;
   }
 
   /** The newest checkpoint of a run (weights, optimizer and trainer state), or null. */
@@ -65,8 +74,19 @@ export class Workspace {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
   }
 
+  /** Closes the file; a run still recording is written out and left 'interrupted' (resumable). */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    for (const r of this.recorders) {
+      if (r.isFinished) continue;
+      try {
+        r.interrupt('the workspace was closed while the run was recording');
+      } catch {
+        // the next open's recovery marks it once this process is gone
+      }
+    }
+    this.recorders.clear();
+    this.db.close();
   }
 }
 

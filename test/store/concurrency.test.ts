@@ -46,7 +46,7 @@ describe('reader beside a writer', () => {
 describe('startup recovery', () => {
   function setOwner(file: string, runId: number, host: string, pid: number, token: string | null, heartbeatAt: number) {
     const db = new Database(file); // not openWorkspace: that would already recover
-    db.prepare(`UPDATE runs SET owner_host = ?, owner_pid = ?, owner_token = ?, heartbeat_at = ? WHERE id = ?`).run(host, pid, token, heartbeatAt, runId);
+    db.prepare(`UPDATE runs SET status = 'running', owner_host = ?, owner_pid = ?, owner_token = ?, heartbeat_at = ? WHERE id = ?`).run(host, pid, token, heartbeatAt, runId);
     db.close();
   }
 

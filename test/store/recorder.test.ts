@@ -164,6 +164,24 @@ describe('RunRecorder', () => {
   });
 });
 
+describe('Workspace.close with a run still recording', () => {
+  it('writes the buffer and leaves the run interrupted, ready to resume', () => {
+    const file = join(tempDir(), 'w.db');
+    const ws = openWorkspace(file);
+    const rec = ws.startRun(sampleSpec(), { flushIntervalMs: 60_000 });
+    rec.step(stepEvent(1));
+    rec.checkpoint({ step: 1, epoch: 0, weights: fakeBytes(16, 1), optimizerState: null, trainerState: null });
+    rec.step(stepEvent(2));
+    ws.close();
+    expect(rec.isFinished).toBe(true);
+    const again = openWorkspace(file);
+    expect(again.runs.get(rec.runId)).toMatchObject({ status: 'interrupted', lastStep: 2 });
+    expect(again.runs.get(rec.runId)!.statusDetail).toMatch(/workspace was closed/);
+    expect(again.resumeRun(rec.runId).checkpoint.step).toBe(1);
+    again.close();
+  });
+});
+
 describe('resumeRun', () => {
   it('cuts the history after the latest checkpoint and continues it', () => {
     const ws = fresh();
