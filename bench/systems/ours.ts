@@ -1,0 +1,61 @@
+/**
+ * One of our compute backends training the 3-layer template: the engine's objectiveAndGradient and
+ * a plain SGD step (theta <- theta - lr g, backend.axpby on the device).
+ */
+import { readFileSync } from 'node:fs';
+import { createBackend } from '../../core/compute/registry';
+import { Network } from '../../core/engine/network';
+import { compileGraph } from '../../core/graph/compile';
+import { parseGraphText } from '../../core/graph/parse';
+import type { BenchData } from '../benchData';
+import { IMAGE_SIZE } from '../benchData';
+import { ProfilingBackend } from '../profilingBackend';
+import { median, timeSteps, type TimingOptions } from '../stepTimer';
+import type { SystemResult } from './result';
+
+const TEMPLATE = new URL('../../resources/templates/simplenn-3layer.json', import.meta.url);
+
+export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
+  const compiled = compileGraph(parseGraphText(readFileSync(TEMPLATE, 'utf8')));
+  if (!compiled.ok) throw new Error(`template does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`);
+  const backend = new ProfilingBackend(await createBackend(backendName));
+  const network = new Network(compiled.network!, backend, { batchCapacity: batch });
+  network.initialize(1);
+  const batches = Math.floor(data.count / batch);
+  let t = 0;
+  let loss = NaN;
+  const step = () => {
+    const b = t++ % batches;
+    const value = network.objectiveAndGradient(data.x.subarray(b * batch * IMAGE_SIZE, (b + 1) * batch * IMAGE_SIZE), data.labels.subarray(b * batch, (b + 1) * batch), batch);
+    for (const p of network.parameters) backend.axpby(-lr, p.grad, 1, p.value, p.length);
+    loss = value.meanLoss;
+  };
+  step();
+  const firstLoss = loss;
+  const timed = timeSteps(step, timing);
+  const lastLoss = loss;
+  let profile;
+  if (profileSteps > 0) {
+    backend.enabled = true;
+    for (let s = 0; s < profileSteps; s++) step();
+    backend.enabled = false;
+    profile = backend.report().map((k) => ({ ...k, ms: k.ms / profileSteps, calls: k.calls / profileSteps }));
+  }
+  const msPerStep = median(timed.runMs) / timed.stepsPerRun;
+  const result = {
+    system: backendName,
+    description: backend.description,
+    batch,
+    imagesPerSecond: (batch * 1000) / msPerStep,
+    msPerStep,
+    runMs: timed.runMs,
+    stepsPerRun: timed.stepsPerRun,
+    warmupMs: timed.warmupMs,
+    firstLoss,
+    lastLoss,
+    notes: [],
+    profile,
+  };
+  backend.dispose();
+  return result;
+}

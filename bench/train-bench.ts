@@ -1,0 +1,122 @@
+/**
+ * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N]
+ *
+ * Trains the 3-layer simpleNN template at batch 128 (forward, backward, SGD step) on each of our
+ * available compute backends and, in the same run, the same model, batch and optimizer in
+ * TensorFlow.js (cpu and wasm backends). Each system runs in its own child process, so its peak
+ * RSS is its own. Prints images/s (median of several runs), ms/step, peak RSS, our ratio to each
+ * peer, where a wasm-simd step spends its time, and the GFLOP/s of our GEMM on the conv layers'
+ * shapes. --json prints one JSON document instead.
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { availableBackends } from '../core/compute/registry';
+import { loadBenchData, prepareBenchData } from './benchData';
+import { convGemmShapes, measureGemmFlops } from './gemmFlops';
+import { runOurs } from './systems/ours';
+import { RESULT_MARKER, type SystemResult } from './systems/result';
+import { runTfjs } from './systems/tfjs';
+
+const argv = process.argv.slice(2);
+function option(name: string, fallback: string): string {
+  const at = argv.indexOf(`--${name}`);
+  return at >= 0 && at + 1 < argv.length ? argv[at + 1] : fallback;
+}
+const BATCH = Number(option('batch', '128'));
+const LR = 0.001;
+const TIMING = {
+  warmup: 2,
+  runs: Number(option('runs', '5')),
+  stepsPerRun: Number(option('steps', '8')),
+  budgetMs: Number(option('budget', '60')) * 1000,
+};
+const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
+const SELF = fileURLToPath(import.meta.url);
+
+async function child(system: string, dataFile: string): Promise<void> {
+  const data = loadBenchData(dataFile);
+  let result: Omit<SystemResult, 'peakRssMB'>;
+  if (system === 'gemm') {
+    const { createBackend } = await import('../core/compute/registry');
+    const backend = await createBackend('wasm-simd');
+    const gemm = measureGemmFlops(backend, convGemmShapes(BATCH));
+    result = { system, description: backend.description, batch: BATCH, imagesPerSecond: 0, msPerStep: 0, runMs: [], stepsPerRun: 0, warmupMs: [], firstLoss: NaN, lastLoss: NaN, notes: [], gemm };
+    backend.dispose();
+  } else if (system.startsWith('tfjs-')) {
+    result = await runTfjs(system === 'tfjs-wasm' ? 'wasm' : 'cpu', data, BATCH, LR, TIMING);
+  } else {
+    result = await runOurs(system, data, BATCH, LR, TIMING, system === 'wasm-simd' ? 3 : 0);
+  }
+  const peakRssMB = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...result, peakRssMB })}\n`);
+  process.exit(0);
+}
+
+function runChild(system: string, dataFile: string, log: (line: string) => void): SystemResult | { system: string; error: string } {
+  log(`running ${system} ...`);
+  const out = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', system, '--data', dataFile, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const line = out.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+  if (!line) return { system, error: `exit ${out.status}: ${(out.stderr || out.stdout).trim().split('\n').slice(-3).join(' | ')}` };
+  return JSON.parse(line.slice(RESULT_MARKER.length)) as SystemResult;
+}
+
+const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+
+async function parent(): Promise<void> {
+  const json = argv.includes('--json');
+  const log = json ? (_: string) => {} : (line: string) => console.log(line);
+  const availability = await availableBackends();
+  const ours = availability.filter((a) => a.ok && a.name !== 'reference').map((a) => a.name);
+  const requested = option('systems', '').split(',').filter(Boolean);
+  const systems = requested.length ? requested : [...ours, ...PEERS];
+  const dataFile = prepareBenchData(BATCH * 8);
+  const data = loadBenchData(dataFile);
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
+  log(`train-bench: simpleNN 3-layer template, batch ${BATCH}, forward + backward + SGD step, lr ${LR}`);
+  log(`data: ${data.source}`);
+  log(`machine: ${machine}`);
+  const results: (SystemResult | { system: string; error: string })[] = [];
+  for (const system of systems) results.push(runChild(system, dataFile, log));
+  const gemm = systems.includes('wasm-simd') || requested.includes('gemm') ? runChild('gemm', dataFile, log) : null;
+  const unavailable = availability.filter((a) => !a.ok).map((a) => ({ name: a.name, reason: a.reason }));
+
+  const ok = results.filter((r): r is SystemResult => 'imagesPerSecond' in r);
+  const peers = ok.filter((r) => r.system.startsWith('tfjs-'));
+  const ratios = ok
+    .filter((r) => !r.system.startsWith('tfjs-'))
+    .map((r) => ({ system: r.system, vs: Object.fromEntries(peers.map((p) => [p.system, r.imagesPerSecond / p.imagesPerSecond])) }));
+
+  if (json) {
+    console.log(JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, timing: TIMING, results, ratios, gemm, unavailable }, null, 2));
+    return;
+  }
+  log('');
+  log(`${'system'.padEnd(11)} ${'images/s'.padStart(9)} ${'ms/step'.padStart(9)} ${'peak RSS'.padStart(9)}  runs x steps  what ran`);
+  for (const r of results) {
+    if ('error' in r) {
+      log(`${r.system.padEnd(11)} FAILED: ${r.error}`);
+      continue;
+    }
+    log(`${r.system.padEnd(11)} ${fmt(r.imagesPerSecond).padStart(9)} ${fmt(r.msPerStep).padStart(9)} ${`${fmt(r.peakRssMB, 0)} MB`.padStart(9)}  ${`${r.runMs.length} x ${r.stepsPerRun}`.padEnd(12)}  ${r.description}`);
+  }
+  for (const r of ok) for (const n of r.notes) log(`  note (${r.system}): ${n}`);
+  for (const u of unavailable) log(`  not run: ${u.name}: ${u.reason}`);
+  log('');
+  for (const r of ratios) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}`);
+  const profiled = ok.find((r) => r.profile);
+  if (profiled?.profile) {
+    const total = profiled.profile.reduce((s, k) => s + k.ms, 0);
+    log('');
+    log(`where a ${profiled.system} step goes (${fmt(total)} ms in kernels, mean of 3 profiled steps):`);
+    for (const k of profiled.profile.slice(0, 14)) log(`  ${k.kernel.padEnd(30)} ${fmt(k.ms, 2).padStart(8)} ms ${fmt((100 * k.ms) / total).padStart(5)}%  (${k.calls} call${k.calls === 1 ? '' : 's'})`);
+  }
+  if (gemm && 'gemm' in gemm && gemm.gemm) {
+    log('');
+    log(`our GEMM on the conv layers' shapes (${gemm.description}):`);
+    for (const g of gemm.gemm) log(`  ${g.label.padEnd(22)} ${g.shape.padEnd(20)} ${fmt(g.ms, 2).padStart(8)} ms ${fmt(g.gflops).padStart(6)} GFLOP/s`);
+  } else if (gemm && 'error' in gemm) log(`gemm: FAILED: ${gemm.error}`);
+}
+
+if (argv.includes('--child')) await child(option('child', ''), option('data', ''));
+else await parent();
