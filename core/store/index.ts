@@ -7,3 +7,4 @@ export { exportToFile, importFromFile, readExportManifest, type ExportManifest, 
 export { DEFAULT_SETTINGS, type StoreSettings } from './settings';
 export type { StepRange } from './series';
 export * from './records';
+export { recordTrainingEvent, encodeTrainerCheckpoint, decodeTrainerCheckpoint } from './trainingEvents';
