@@ -37,7 +37,10 @@ export function startServiceWorker(script: string, data: ServiceWorkerData): Pro
             await worker.terminate();
           },
         });
-      } else if ('fatal' in m) failed(new Error(m.fatal));
+      } else if ('fatal' in m) {
+        failed(new Error(m.fatal));
+        void worker.terminate();
+      }
       else if ('event' in m) eventListener(m.event as EventName, m.data);
       else {
         const w = waiting.get(m.id);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openWorkbenchService, type OpenedService } from '../../core/service/open-service';
@@ -20,15 +20,37 @@ function newestMtime(folder: string): number {
   return newest;
 }
 
-/** Builds out/ with electron-vite when it is missing or older than the renderer or electron sources. */
-export function ensureBuilt(): void {
+function isStale(): boolean {
   const marker = join(repoRoot, 'out', 'renderer', 'index.html');
-  const stale =
-    !existsSync(marker) ||
-    !existsSync(join(repoRoot, 'out', 'main', 'index.js')) ||
-    Math.max(newestMtime(join(repoRoot, 'renderer')), newestMtime(join(repoRoot, 'electron')), newestMtime(join(repoRoot, 'core', 'graph'))) >
-      statSync(marker).mtimeMs;
-  if (stale) execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'pipe' });
+  if (!existsSync(marker) || !existsSync(join(repoRoot, 'out', 'main', 'service-worker.js')) || !existsSync(join(repoRoot, 'out', 'preload', 'index.cjs'))) return true;
+  const sources = ['renderer', 'electron', join('core', 'graph'), join('core', 'api'), join('core', 'service')];
+  return Math.max(...sources.map((f) => newestMtime(join(repoRoot, f)))) > statSync(marker).mtimeMs;
+}
+
+/**
+ * Builds out/ with electron-vite when it is missing or older than its sources. Test files run in
+ * parallel processes, so one builds while the others wait on a lock folder.
+ */
+export function ensureBuilt(): void {
+  const lock = join(repoRoot, 'out', '.build-lock');
+  const deadline = Date.now() + 120_000;
+  mkdirSync(join(repoRoot, 'out'), { recursive: true });
+  for (;;) {
+    if (!isStale()) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      if (Date.now() > deadline) throw new Error(`ensureBuilt: ${lock} held for 2 minutes; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+      continue;
+    }
+    try {
+      if (isStale()) execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: repoRoot, stdio: 'pipe' });
+      return;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
 }
 
 export interface TestHost {

@@ -8,6 +8,15 @@ export interface DocDiff {
   nodes: RecordDiff<GraphNode>;
   edges: RecordDiff<GraphEdge>;
   name?: [before: string, after: string];
+  /** Record order before and after, present when it changed (adds and removals), so undo restores it exactly. */
+  nodeOrder?: [before: string[], after: string[]];
+  edgeOrder?: [before: string[], after: string[]];
+}
+
+function orderChange(before: readonly { id: string }[], after: readonly { id: string }[]): [string[], string[]] | undefined {
+  const b = before.map((r) => r.id);
+  const a = after.map((r) => r.id);
+  return b.length === a.length && b.every((id, i) => id === a[i]) ? undefined : [b, a];
 }
 
 function diffRecords<T extends { id: string }>(before: readonly T[], after: readonly T[]): RecordDiff<T> {
@@ -26,14 +35,18 @@ function diffRecords<T extends { id: string }>(before: readonly T[], after: read
 export function diffDocs(before: GraphFile, after: GraphFile): DocDiff {
   const diff: DocDiff = { nodes: diffRecords(before.nodes, after.nodes), edges: diffRecords(before.edges, after.edges) };
   if (before.name !== after.name) diff.name = [before.name, after.name];
+  const nodeOrder = orderChange(before.nodes, after.nodes);
+  const edgeOrder = orderChange(before.edges, after.edges);
+  if (nodeOrder) diff.nodeOrder = nodeOrder;
+  if (edgeOrder) diff.edgeOrder = edgeOrder;
   return diff;
 }
 
 export function isEmptyDiff(diff: DocDiff): boolean {
-  return Object.keys(diff.nodes).length === 0 && Object.keys(diff.edges).length === 0 && diff.name === undefined;
+  return Object.keys(diff.nodes).length === 0 && Object.keys(diff.edges).length === 0 && diff.name === undefined && !diff.nodeOrder && !diff.edgeOrder;
 }
 
-function applyRecords<T extends { id: string }>(records: readonly T[], diff: RecordDiff<T>, backward: boolean): T[] {
+function applyRecords<T extends { id: string }>(records: readonly T[], diff: RecordDiff<T>, backward: boolean, order?: [string[], string[]]): T[] {
   const pick = (pair: [T | null, T | null]) => (backward ? pair[0] : pair[1]);
   const out: T[] = [];
   for (const r of records) {
@@ -49,7 +62,10 @@ function applyRecords<T extends { id: string }>(records: readonly T[], diff: Rec
     const target = pick(diff[id]);
     if (target && !present.has(id)) out.push(target);
   }
-  return out;
+  if (!order) return out;
+  const rank = new Map((backward ? order[0] : order[1]).map((id, i) => [id, i]));
+  const last = rank.size;
+  return out.sort((x, y) => (rank.get(x.id) ?? last) - (rank.get(y.id) ?? last));
 }
 
 /** Applies a diff forward (redo) or backward (undo). */
@@ -58,8 +74,8 @@ export function applyDiff(doc: GraphFile, diff: DocDiff, direction: 'forward' | 
   return {
     ...doc,
     name: diff.name ? diff.name[backward ? 0 : 1] : doc.name,
-    nodes: applyRecords(doc.nodes, diff.nodes, backward),
-    edges: applyRecords(doc.edges, diff.edges, backward),
+    nodes: applyRecords(doc.nodes, diff.nodes, backward, diff.nodeOrder),
+    edges: applyRecords(doc.edges, diff.edges, backward, diff.edgeOrder),
   };
 }
 
@@ -79,5 +95,10 @@ export function squashDiffs(first: DocDiff, second: DocDiff): DocDiff {
   const out: DocDiff = { nodes: squashRecords(first.nodes, second.nodes), edges: squashRecords(first.edges, second.edges) };
   const name = first.name && second.name ? ([first.name[0], second.name[1]] as [string, string]) : (second.name ?? first.name);
   if (name && name[0] !== name[1]) out.name = name;
+  for (const key of ['nodeOrder', 'edgeOrder'] as const) {
+    const a = first[key];
+    const b = second[key];
+    if (a || b) out[key] = [a ? a[0] : b![0], b ? b[1] : a![1]];
+  }
   return out;
 }

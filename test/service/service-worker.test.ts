@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServiceWorker, type ServiceClient } from '../../electron/main/service-client';
+import { ensureBuilt } from '../e2e/harness';
+import { repoRoot, templatesFolder, tempService } from './fixtures';
+
+// Electron's main process keeps the core in a worker thread (the built out/main/service-worker.js);
+// plain Node runs the same worker, so the off-main-thread path is tested without an Electron binary.
+describe('Electron main: the core service in a worker thread', () => {
+  let t: ReturnType<typeof tempService>;
+  let client: ServiceClient;
+  const events: [string, unknown][] = [];
+
+  beforeAll(async () => {
+    ensureBuilt();
+    t = tempService();
+    t.close(); // the worker opens the workspace itself
+    client = await startServiceWorker(join(repoRoot, 'out', 'main', 'service-worker.js'), {
+      workspacePath: join(t.folder, 'worker.db'),
+      templatesFolder,
+      version: '1.2.3',
+    });
+    client.onEvent((name, data) => events.push([name, data]));
+  });
+  afterAll(async () => {
+    await client?.close();
+    t?.dispose();
+  });
+
+  it('answers calls and forwards events', async () => {
+    expect(await client.call('appInfo', [])).toMatchObject({ shell: 'electron', nativeDialogs: true, version: '1.2.3' });
+    const graph = await client.call('getTemplate', ['simplenn-3layer']);
+    const file = join(t.folder, 'three.json');
+    expect(await client.call('saveGraphFile', [file, graph])).toEqual({ status: 'saved', path: file });
+    await expect.poll(() => events).toEqual([['onRecentFilesChanged', [file]]]);
+  });
+
+  it('turns a failing call into a rejected promise with the message', async () => {
+    await expect(client.call('getTemplate', ['nope'])).rejects.toThrow(/unknown template "nope"/);
+  });
+
+  it('fails to start, with the reason, on a file that is not a workspace', async () => {
+    await expect(
+      startServiceWorker(join(repoRoot, 'out', 'main', 'service-worker.js'), {
+        workspacePath: join(repoRoot, 'package.json'),
+        templatesFolder,
+        version: 'x',
+      }),
+    ).rejects.toThrow(/package\.json/);
+  });
+});
