@@ -130,9 +130,12 @@ export class RunRecorder {
     this.timer.unref?.();
   }
 
-  /** Whether layer statistics for this step will be kept (so the trainer can skip computing them). */
+  /**
+   * Whether layer statistics for this step will be kept (so the trainer can skip computing them):
+   * every statsEvery steps, and step 1 (the statistics at initialisation), as the trainer emits them.
+   */
   wantsLayerStats(step: number): boolean {
-    return step % this.statsEvery === 0;
+    return step % this.statsEvery === 0 || step === 1;
   }
 
   step(e: StepMetric): void {

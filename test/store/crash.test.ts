@@ -54,7 +54,7 @@ describe('crash safety', () => {
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: lastCommitted }, (_, i) => i + 1));
     expect(steps.every((s) => s.loss === 1 / s.step)).toBe(true);
     const stats = ws.series.layerStats(runId, { toStep: lastCommitted });
-    expect(stats.length).toBe(2 * Math.floor(lastCommitted / 5));
+    expect(stats.length).toBe(2 * (1 + Math.floor(lastCommitted / 5)));
 
     const latest = ws.latestCheckpoint(runId)!;
     expect(latest.step % 50).toBe(0);

@@ -72,7 +72,7 @@ describe('RunRecorder', () => {
     const w = Float64Array.from({ length: 100 }, (_, i) => (i - 50) / 10);
     for (let s = 1; s <= 20; s++) {
       rec.step({ ...stepEvent(s, s <= 10 ? 0 : 1), loss: s === 20 ? NaN : 2 / s });
-      expect(rec.wantsLayerStats(s)).toBe(s % 5 === 0);
+      expect(rec.wantsLayerStats(s)).toBe(s % 5 === 0 || s === 1);
       rec.layerStats({ step: s, layerId: 'conv1', tensor: 'dW', stats: computeTensorStats(w) }); // dropped unless wanted
       if (s === 10) rec.epoch({ epoch: 0, trainLoss: 0.5, trainAccuracy: 0.8, valLoss: 0.6, valAccuracy: 0.75 });
     }
@@ -108,7 +108,7 @@ describe('RunRecorder', () => {
       { epoch: 1, step: 20, trainLoss: 0.4, trainAccuracy: 0.85, valLoss: 0.7, valAccuracy: 0.7 },
     ]);
     const stats = ws.series.layerStats(rec.runId);
-    expect(stats.map((s) => s.step)).toEqual([5, 10, 15, 20]);
+    expect(stats.map((s) => s.step)).toEqual([1, 5, 10, 15, 20]);
     expect(stats[0].stats).toEqual(computeTensorStats(w));
     const [evaluation] = ws.evaluations.list(rec.runId);
     expect(evaluation.misclassified).toEqual([

@@ -38,7 +38,7 @@ describe('export and import', () => {
     const file = join(dir, 'baseline.cnnwb-run');
     const manifest = exportToFile(a, { runId }, file);
     expect(manifest.kind).toBe('run');
-    expect(manifest.runs[0].counts).toEqual({ steps: 30, epochs: 1, layerStats: 6, checkpoints: 3, evaluations: 1 });
+    expect(manifest.runs[0].counts).toEqual({ steps: 30, epochs: 1, layerStats: 7, checkpoints: 3, evaluations: 1 });
     expect(readdirSync(dir).sort()).toEqual(['a.db', 'a.db-shm', 'a.db-wal', 'baseline.cnnwb-run']); // one file, no partial left
     expect(() => exportToFile(a, { runId }, file)).toThrow(/already exists/);
 

@@ -67,25 +67,25 @@ describe('trainer checkpoints in the store', () => {
 describe('recordTrainingEvent', () => {
   it('maps every kind of training event to the run', () => {
     const ws = openWorkspace(join(tempDir(), 'w.db'));
-    const rec = ws.startRun(sampleSpec(), { statsEvery: 2 });
+    const rec = ws.startRun(sampleSpec(), { statsEvery: 3 });
     recordTrainingEvent(rec, { type: 'started', backend: 'reference', backendDescription: 'float64', parameterCount: 1, trainCount: 4, validationCount: 2, stepsPerEpoch: 2, totalSteps: 2, firstStep: 1 });
-    for (const step of [1, 2]) {
+    for (const step of [1, 2, 3]) {
       recordTrainingEvent(rec, { type: 'step', step, epoch: 0, loss: 1 / step, f: 2, accuracy: 0.5, lr: 0.1, stepMs: 5, imagesPerSec: 400 });
       recordTrainingEvent(rec, { type: 'layerStats', step, layers: [{ layerId: 'fc1', tensor: 'dW', stats: computeTensorStats([step, 0]) }] });
     }
-    recordTrainingEvent(rec, { type: 'epoch', epoch: 0, step: 2, trainLoss: 0.7, trainAccuracy: 0.5, valLoss: 0.8, valAccuracy: 0.4, epochMs: 10 });
+    recordTrainingEvent(rec, { type: 'epoch', epoch: 0, step: 3, trainLoss: 0.7, trainAccuracy: 0.5, valLoss: 0.8, valAccuracy: 0.4, epochMs: 10 });
     recordTrainingEvent(rec, { type: 'status', status: 'paused' });
     expect(ws.runs.get(rec.runId)!.status).toBe('paused');
     recordTrainingEvent(rec, { type: 'status', status: 'running' });
     recordTrainingEvent(rec, {
       type: 'evaluation',
-      step: 2,
+      step: 3,
       split: 'test',
       evaluation: { count: 2, accuracy: 0.5, meanLoss: 0.9, perClassAccuracy: [1, 0], confusion: [[1, 0], [1, 0]], misclassified: [{ index: 1, predicted: 0, actual: 1 }] },
     });
     recordTrainingEvent(rec, { type: 'status', status: 'diverged', message: 'loss is NaN' });
-    expect(ws.runs.get(rec.runId)).toMatchObject({ status: 'diverged', statusDetail: 'loss is NaN', lastStep: 2, bestValAccuracy: 0.4 });
-    expect(ws.series.layerStats(rec.runId).map((s) => s.step)).toEqual([2]);
+    expect(ws.runs.get(rec.runId)).toMatchObject({ status: 'diverged', statusDetail: 'loss is NaN', lastStep: 3, bestValAccuracy: 0.4 });
+    expect(ws.series.layerStats(rec.runId).map((s) => s.step)).toEqual([1, 3]);
     expect(ws.evaluations.list(rec.runId)[0].misclassified).toEqual([{ index: 1, predicted: 0, actual: 1 }]);
     ws.close();
   });
