@@ -37,6 +37,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // Minified: the browser host may serve it over an SSH tunnel.
+      minify: true,
+      sourcemap: true,
       rollupOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },

@@ -29,11 +29,15 @@ async function main(): Promise<void> {
     console.error(`cnn-workbench host: ${(e as Error).message}`);
     process.exit(1);
   }
-  const host = await startHost({
-    service: opened.service,
-    rendererFolder: args.rendererFolder ?? join(repoRoot, 'out', 'renderer'),
-    port: args.port,
-  });
+  let host;
+  try {
+    host = await startHost({ service: opened.service, rendererFolder: args.rendererFolder ?? join(repoRoot, 'out', 'renderer'), port: args.port });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    console.error(`cnn-workbench host: cannot listen on 127.0.0.1:${args.port} (${code === 'EADDRINUSE' ? 'the port is in use; pass --port N, or --port 0 for any free port' : (e as Error).message})`);
+    opened.close();
+    process.exit(1);
+  }
   console.log(`CNN Workbench (browser host) at ${host.url}  workspace ${workspacePath}`);
   const stop = async () => {
     await host.close();

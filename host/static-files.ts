@@ -13,6 +13,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
 };
 
 /** Serves the built renderer folder; unknown paths get index.html (one-page app). */

@@ -115,4 +115,56 @@ describe('workbench editor in a browser, through the browser host', () => {
     await expect.poll(() => page.getByLabel('Document').textContent()).toBe('three-layer.json •');
     await shot('05-malformed-file');
   });
+  it('works from the keyboard: add after the selection, connect handles, copy, paste, delete', async () => {
+    await page.getByRole('button', { name: 'New', exact: true }).click();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+    // Enter on palette items: each new node follows (and is connected from) the selected one.
+    for (const kind of ['Input', 'Convolution', 'Pooling', 'Fully connected', 'Output / loss']) {
+      await page.getByRole('button', { name: `Add ${kind}` }).focus();
+      await page.keyboard.press('Enter');
+    }
+    await expect.poll(() => edgeShapes(page)).toEqual({ 'e-input-conv1': '1x28x28', 'e-conv1-pool1': '32x28x28', 'e-pool1-fc1': '32x14x14', 'e-fc1-output': '10' });
+    await expect.poll(() => page.getByRole('status', { name: 'Trainability' }).textContent()).toBe('Ready to train');
+    // A separate activation, connected by Enter on an output handle then on an input handle.
+    await page.getByRole('button', { name: 'Add Activation' }).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x: 600, y: 120 } });
+    await page.getByRole('button', { name: 'act1 output', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'fc1 input', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert', { name: 'Errors on fc1' }).textContent()).toContain('has two inputs');
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert', { name: 'Errors on fc1' }).count()).toBe(0);
+    // Copy the selected activation, paste a copy, delete it again.
+    await nodeLocator(page, 'act1', 'Activation').click();
+    await page.keyboard.press('Control+C');
+    await page.keyboard.press('Control+V');
+    await expect.poll(() => nodeLocator(page, 'act2', 'Activation').count()).toBe(1);
+    await page.keyboard.press('Delete');
+    await expect.poll(() => nodeLocator(page, 'act2', 'Activation').count()).toBe(0);
+    expect(await nodeLocator(page, 'act1', 'Activation').count()).toBe(1);
+    await shot('06-keyboard');
+  });
+
+  it('starts from a template, toggles the mini-map and fits the view', async () => {
+    await page.getByRole('combobox', { name: 'Start from a template' }).selectOption({ label: 'LeNet-5' });
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
+    await expect.poll(() => page.getByRole('status', { name: 'Trainability' }).textContent()).toBe('Ready to train');
+    await expect.poll(() => page.getByRole('img', { name: 'Mini-map' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Mini-map' }).click();
+    await expect.poll(() => page.getByRole('img', { name: 'Mini-map' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Mini-map' }).click();
+    const allNodesInView = async () => {
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
+      return boxes.every((b) => b.left >= pane.x && b.right <= pane.x + pane.width && b.top >= pane.y && b.bottom <= pane.y + pane.height);
+    };
+    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+    await expect.poll(allNodesInView).toBe(false);
+    await page.getByRole('button', { name: 'Fit view' }).click();
+    await expect.poll(allNodesInView).toBe(true);
+    await shot('07-lenet5-template');
+    // Undo brings back the previous graph (a template replaces the document as one step).
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => nodeLocator(page, 'act1', 'Activation').count()).toBe(1);
+  });
 });

@@ -41,8 +41,8 @@ export const KIND_LABEL: Record<string, string> = {
   output: 'Output / loss',
 };
 
-export function nodeLocator(page: Page, name: string): Locator {
-  return page.getByRole('group', { name: `${name} (${KIND_LABEL[name]})` });
+export function nodeLocator(page: Page, name: string, kind = KIND_LABEL[name]): Locator {
+  return page.getByRole('group', { name: `${name} (${kind})` });
 }
 
 export async function edgeShapes(page: Page): Promise<Record<string, string>> {

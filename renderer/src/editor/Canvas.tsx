@@ -23,6 +23,8 @@ import { ShapeEdge } from './ShapeEdge';
 const nodeTypes = { layer: LayerNode };
 const edgeTypes = { shape: ShapeEdge };
 const NODE_WIDTH = 240;
+const KIND_COLOR: Record<string, string> = { input: '#6d4c41', conv: '#1e88e5', pool: '#43a047', activation: '#fb8c00', fc: '#8e24aa', output: '#546e7a' };
+const miniMapColor = (n: Node) => KIND_COLOR[(n.data as { kind?: string }).kind ?? ''] ?? '#999';
 
 /** React Flow node objects, reused while their inputs are unchanged so React Flow skips them. */
 function useFlowNodes(): Node[] {
@@ -48,7 +50,7 @@ function useFlowNodes(): Node[] {
                 id: src.id,
                 type: 'layer',
                 position: src.position,
-                data: {},
+                data: { kind: src.kind },
                 selected: isSelected,
                 measured: size,
                 ariaLabel: `${src.name} (${KIND_LABEL[src.kind] ?? src.kind})`,
@@ -168,8 +170,8 @@ export function Canvas() {
         proOptions={{ hideAttribution: true }}
       >
         <Background />
-        <Controls showInteractive={false} />
-        {showMiniMap && <MiniMap pannable zoomable ariaLabel="Mini-map" />}
+        <Controls showInteractive={false} showFitView={false} />
+        {showMiniMap && <MiniMap pannable zoomable ariaLabel="Mini-map" nodeColor={miniMapColor} />}
       </ReactFlow>
     </div>
   );
