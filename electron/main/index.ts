@@ -68,8 +68,9 @@ async function main(): Promise<void> {
 
   for (const name of CALL_NAMES) {
     ipcMain.handle(`${IPC_CALL_PREFIX}${name}`, async (event, args: unknown) => {
-      if (event.senderFrame?.url && !event.senderFrame.url.startsWith('file:') && !process.env.ELECTRON_RENDERER_URL)
-        throw new Error(`call ${name} refused from ${event.senderFrame.url}`);
+      const from = event.senderFrame?.url ?? '';
+      const trusted = from.startsWith('file:') || (!!process.env.ELECTRON_RENDERER_URL && from.startsWith(process.env.ELECTRON_RENDERER_URL));
+      if (!trusted) throw new Error(`call ${name} refused from ${JSON.stringify(from)}`);
       if (!Array.isArray(args)) throw new Error(`call ${name}: arguments must be an array`);
       return withDialogs(service, name, args);
     });

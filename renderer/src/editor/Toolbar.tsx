@@ -26,6 +26,9 @@ export function Toolbar() {
   }, []);
   const run = (c: Parameters<typeof runCommand>[0]) => runCommand(c, flow);
   const title = filePath ? filePath.split(/[\\/]/).pop() : name;
+  useEffect(() => {
+    document.title = `${title}${dirty ? ' •' : ''} — CNN Workbench`;
+  }, [title, dirty]);
 
   return (
     <header className="toolbar">
