@@ -1,8 +1,11 @@
 import Database from 'better-sqlite3';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { digestRun, type RunDigest } from './digest';
 import { StoreError, WorkspaceOpenError } from './errors';
 import { inspectWorkspaceFile } from './inspect';
+import { SCHEMA_VERSION } from './schema';
 import type { Workspace } from './workspace';
 import { openWorkspace } from './workspace';
 
@@ -111,6 +114,7 @@ export function readExportManifest(file: string): ExportManifest {
     const text = db.prepare(`SELECT value FROM meta WHERE key = 'export'`).pluck().get() as string | undefined;
     if (!text) throw new StoreError(`${file}: is a workspace, not an export file (no export manifest)`);
     const manifest = JSON.parse(text) as ExportManifest;
+    if (!Array.isArray(manifest.runs) || typeof manifest.experiment !== 'string') throw new StoreError(`${file}: the export manifest is malformed`);
     if (manifest.format !== EXPORT_FORMAT) throw new StoreError(`${file}: export manifest format is ${JSON.stringify(manifest.format)}`);
     if (manifest.version > EXPORT_VERSION) throw new StoreError(`${file}: export version ${manifest.version} was written by a newer CNN Workbench`);
     return manifest;
@@ -136,14 +140,29 @@ function freeName(db: Database.Database, experimentId: number, name: string): st
  */
 export function importFromFile(ws: Workspace, source: string): ImportResult {
   let manifest: ExportManifest;
+  let schemaVersion: number;
   try {
     manifest = readExportManifest(source);
+    schemaVersion = (inspectWorkspaceFile(source) as { schemaVersion: number }).schemaVersion;
   } catch (e) {
     if (e instanceof WorkspaceOpenError) throw new StoreError(`cannot import ${source}: ${e.message.slice(source.length + 2)}`);
     throw e;
   }
+  if (schemaVersion >= SCHEMA_VERSION) return importChecked(ws, source, manifest);
+  // written by an older version: bring a copy up to this schema first, the file itself untouched
+  const upgraded = join(mkdtempSync(join(tmpdir(), 'cnnwb-import-')), 'export.db');
+  try {
+    copyFileSync(source, upgraded);
+    openWorkspace(upgraded).close();
+    return importChecked(ws, upgraded, manifest, source);
+  } finally {
+    rmSync(dirname(upgraded), { recursive: true, force: true });
+  }
+}
+
+function importChecked(ws: Workspace, file: string, manifest: ExportManifest, source = file): ImportResult {
   const db = ws.db;
-  return withAttached(db, source, 'src', () => {
+  return withAttached(db, file, 'src', () => {
     // the file against its own manifest first: a damaged or truncated export stops here
     for (const r of manifest.runs) {
       const id = db.prepare(`SELECT id FROM src.runs WHERE uid = ?`).pluck().get(r.uid) as number | undefined;
