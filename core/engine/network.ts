@@ -194,6 +194,21 @@ export class Network {
     }
   }
 
+  /**
+   * The forward-mode (R-operator) pass: R{z^{L+1}} = J v for the parameter direction v (one tensor
+   * per parameter, in `parameters` order), using the values kept by the last forward().
+   */
+  forwardR(direction: readonly Tensor[], count: number): Tensor {
+    let RZ: Tensor | null = null;
+    let k = 0;
+    for (const layer of this.layers) {
+      const n = layer.parameters.length;
+      RZ = layer.forwardR(RZ, n > 0 ? (direction.slice(k, k + n) as Tensor[]) : null, count);
+      k += n;
+    }
+    return RZ!;
+  }
+
   /** The tensor v is written into by backendWriteV (for passes that supply their own v, e.g. J^T u). */
   get outputGradient(): Tensor {
     return this.dOut;

@@ -1,0 +1,42 @@
+/** Vectors in parameter space (one backend tensor per parameter tensor) and their BLAS-1 algebra. */
+import type { Tensor } from '../../compute/backend';
+import type { Network } from '../../engine/network';
+
+export class ParameterSpace {
+  constructor(private readonly network: Network) {}
+
+  allocate(): Tensor[] {
+    return this.network.parameters.map((p) => {
+      const t = this.network.backend.allocate(p.length);
+      this.network.backend.fill(t, 0);
+      return t;
+    });
+  }
+
+  dot(a: readonly Tensor[], b: readonly Tensor[]): number {
+    let sum = 0;
+    this.network.parameters.forEach((p, i) => (sum += this.network.backend.dot(a[i], b[i], p.length)));
+    return sum;
+  }
+
+  /** y = alpha x + beta y */
+  axpby(alpha: number, x: readonly Tensor[], beta: number, y: readonly Tensor[]): void {
+    this.network.parameters.forEach((p, i) => this.network.backend.axpby(alpha, x[i], beta, y[i], p.length));
+  }
+
+  copy(src: readonly Tensor[], dst: readonly Tensor[]): void {
+    this.network.parameters.forEach((p, i) => this.network.backend.copy(src[i], dst[i], p.length));
+  }
+
+  fill(a: readonly Tensor[], value: number): void {
+    this.network.parameters.forEach((p, i) => this.network.backend.fill(a[i], value, p.length));
+  }
+
+  get values(): Tensor[] {
+    return this.network.parameters.map((p) => p.value);
+  }
+
+  get gradients(): Tensor[] {
+    return this.network.parameters.map((p) => p.grad);
+  }
+}
