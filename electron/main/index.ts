@@ -11,9 +11,10 @@ import { startServiceWorker, type ServiceClient } from './service-client';
 const here = import.meta.dirname;
 let mainWindow: BrowserWindow | null = null;
 
+/** Packaged: electron-builder's extraResources copy; from a checkout: resources/templates. */
 function templatesFolder(): string {
-  const packaged = join(process.resourcesPath, 'templates');
-  return app.isPackaged && existsSync(packaged) ? packaged : join(app.getAppPath(), 'resources', 'templates');
+  const packaged = app.isPackaged ? join(process.resourcesPath, 'templates') : null;
+  return packaged && existsSync(packaged) ? packaged : join(app.getAppPath(), 'resources', 'templates');
 }
 
 function sendEvent(name: EventName, data: unknown): void {
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
   try {
     service = await startServiceWorker(join(here, 'service-worker.js'), { workspacePath, templatesFolder: templatesFolder(), version: app.getVersion() });
   } catch (e) {
-    dialog.showErrorBox('CNN Workbench cannot start', `The workspace ${workspacePath} cannot be used:\n${(e as Error).message}`);
+    dialog.showErrorBox('CNN Workbench cannot start', `The core service could not start on the workspace ${workspacePath}:\n${(e as Error).message}`);
     app.exit(1);
     return;
   }
