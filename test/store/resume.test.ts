@@ -10,7 +10,7 @@ const STEPS_PER_EPOCH = 43; // 2700 training instances of the sample, batch 64
 
 /** Starts real training in a child process and SIGKILLs it once a step past `killAfterStep` is committed. */
 function trainInChildAndKill(file: string, killAfterStep: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'train-writer.ts'), file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'train-writer.ts'), file, String(killAfterStep)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((resolve, reject) => {
