@@ -11,6 +11,7 @@ describe('workbench editor in a browser, through the browser host', () => {
   let host: TestHost;
   let browser: Browser;
   let page: Page;
+  const pageErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(artifactsFolder, `${name}.png`) });
 
   beforeAll(async () => {
@@ -20,7 +21,8 @@ describe('workbench editor in a browser, through the browser host', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     page.setDefaultTimeout(8000);
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
     await page.goto(host.host.url);
     await page.locator('.workbench[data-ready="true"]').waitFor();
   });
@@ -166,5 +168,8 @@ describe('workbench editor in a browser, through the browser host', () => {
     // Undo brings back the previous graph (a template replaces the document as one step).
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await expect.poll(() => nodeLocator(page, 'act1', 'Activation').count()).toBe(1);
+  });
+  it('raised no uncaught error and logged no console error in the page', () => {
+    expect(pageErrors).toEqual([]);
   });
 });
