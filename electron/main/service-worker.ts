@@ -13,16 +13,21 @@ export interface ServiceWorkerData {
   version: string;
 }
 
-export type WorkerRequest = { id: number; name: string; args: unknown[] };
+export type WorkerRequest = { id: number; name: string; args: unknown[] } | { close: true };
 export type WorkerMessage = { id: number; result: unknown } | { id: number; error: string } | { event: string; data: unknown } | { ready: true } | { fatal: string };
 
 const port = parentPort!;
 const data = workerData as ServiceWorkerData;
 
 try {
-  const { service } = openWorkbenchService({ ...data, shell: 'electron' });
+  const { service, close } = openWorkbenchService({ ...data, shell: 'electron' });
   service.events.onAny((event, payload) => port.postMessage({ event, data: payload } satisfies WorkerMessage), EVENT_NAMES);
   port.on('message', async (request: WorkerRequest) => {
+    if ('close' in request) {
+      close();
+      port.close();
+      return;
+    }
     if (!isCallName(request.name)) {
       port.postMessage({ id: request.id, error: `unknown call ${JSON.stringify(request.name)}` } satisfies WorkerMessage);
       return;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServiceWorker, type ServiceClient } from '../../electron/main/service-client';
@@ -37,6 +38,19 @@ describe('Electron main: the core service in a worker thread', () => {
 
   it('turns a failing call into a rejected promise with the message', async () => {
     await expect(client.call('getTemplate', ['nope'])).rejects.toThrow(/unknown template "nope"/);
+  });
+
+  it('closes the workspace on close, and then refuses calls', async () => {
+    const second = await startServiceWorker(join(repoRoot, 'out', 'main', 'service-worker.js'), {
+      workspacePath: join(t.folder, 'second.db'),
+      templatesFolder,
+      version: 'x',
+    });
+    await second.call('saveDraft', [{ graph: await second.call('getTemplate', ['lenet5']), filePath: null, dirty: true }]);
+    await second.close();
+    await expect(second.call('appInfo', [])).rejects.toThrow(/exited/);
+    // closed cleanly: the WAL was checkpointed into the main file and removed
+    expect(existsSync(join(t.folder, 'second.db-wal'))).toBe(false);
   });
 
   it('fails to start, with the reason, on a file that is not a workspace', async () => {
