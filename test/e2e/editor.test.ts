@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../core/graph/compile';
 import { parseGraphText } from '../../core/graph/parse';
-import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, startTestHost, type TestHost } from './harness';
+import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, repoRoot, startTestHost, type TestHost } from './harness';
 import { buildThreeLayerByHand, edgeShapes, nodeLocator, setFields, THREE_LAYER_PARAMS, THREE_LAYER_SHAPES } from './scenario';
 
 describe('workbench editor in a browser, through the browser host', () => {
@@ -169,6 +169,30 @@ describe('workbench editor in a browser, through the browser host', () => {
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await expect.poll(() => nodeLocator(page, 'act1', 'Activation').count()).toBe(1);
   });
+  it('validates parameters as they are typed, keeping bad text out of the document', async () => {
+    await nodeLocator(page, 'conv1', 'Convolution').click();
+    const panel = page.getByRole('region', { name: 'Parameters of conv1' });
+    const filters = panel.getByLabel('Filters', { exact: true });
+    const before = await edgeShapes(page);
+    await filters.fill('6x');
+    await expect.poll(() => panel.getByRole('alert').textContent()).toBe('Filters must be a whole number ≥ 1');
+    await expect.poll(() => filters.getAttribute('aria-invalid')).toBe('true');
+    expect(await edgeShapes(page)).toEqual(before);
+    await filters.fill('16');
+    await expect.poll(() => panel.getByRole('alert').count()).toBe(0);
+    await expect.poll(() => edgeShapes(page)).toMatchObject({ 'e-conv1-pool1': '16x28x28' });
+    await filters.press('Tab');
+  });
+
+  it('opens an uploaded graph file (browser upload)', async () => {
+    await page.getByRole('button', { name: 'Open…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Open graph file' });
+    await dialog.getByLabel('Upload a graph file').setInputFiles(join(repoRoot, 'resources', 'templates', 'simplenn-7layer.json'));
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(12);
+    await expect.poll(() => page.getByRole('status', { name: 'Notice' }).textContent()).toContain('Opened simplenn-7layer.json');
+    await expect.poll(() => page.getByRole('status', { name: 'Trainability' }).textContent()).toBe('Ready to train');
+  });
+
   it('raised no uncaught error and logged no console error in the page', () => {
     expect(pageErrors).toEqual([]);
   });
