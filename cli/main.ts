@@ -1,5 +1,8 @@
+import { evalUsage, runEval } from './commands/eval';
 import { gradUsage, runGrad } from './commands/grad';
 import { initUsage, runInit } from './commands/init';
+import { runRunsCommand, runsUsage } from './commands/runs';
+import { runTrain, trainUsage } from './commands/train';
 import { CliError, type CliIO } from './io';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -7,6 +10,9 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const commands: Record<string, { run: Command; usage: string; summary: string }> = {
   init: { run: runInit, usage: initUsage, summary: 'graph + seeded He-initialised weights -> model file' },
   grad: { run: runGrad, usage: gradUsage, summary: 'f, mean loss, W, b, dW, db of every layer on a batch (float64), as JSON' },
+  train: { run: runTrain, usage: trainUsage, summary: 'train a graph (or continue a model) with SGD, Adam or Newton, recorded in the workspace' },
+  eval: { run: runEval, usage: evalUsage, summary: 'accuracy, per-class accuracy and confusion matrix of a trained model' },
+  runs: { run: runRunsCommand, usage: runsUsage, summary: 'list, show, compare, export, import or delete recorded runs' },
 };
 
 function usage(): string {

@@ -121,3 +121,23 @@ export function loadModel(raw: unknown): LoadedModel {
   });
   return { model: { ...(m as unknown as ModelFile), graph }, spec, parameters };
 }
+
+/** A model file from parameters stored as flat column-major arrays (a trainer's), in layer order. */
+export function buildModelFromValues(graph: GraphFile, stored: readonly { layerId: string; name: 'W' | 'b'; values: ArrayLike<number> }[], extra: { seed?: number; preprocessing?: unknown } = {}): ModelFile {
+  const compiled = compileGraph(graph);
+  if (!compiled.ok) throw new ModelFormatError('graph', compiled.errors.map((e) => e.message).join('; '));
+  const shapes = new Map<string, { rows: number; cols: number }>();
+  for (const layer of compiled.network!.layers) {
+    if (layer.kind === 'conv') shapes.set(layer.nodeId, { rows: layer.filters, cols: layer.size * layer.size * layer.inShape.d });
+    if (layer.kind === 'fc') shapes.set(layer.nodeId, { rows: layer.units, cols: layer.inShape.d * layer.inShape.a * layer.inShape.b });
+  }
+  const parameters: ParameterValues[] = stored.map((p) => {
+    const shape = shapes.get(p.layerId);
+    if (!shape) throw new ModelFormatError(p.layerId, 'is not a convolution or fully-connected node of the graph');
+    const rows = shape.rows;
+    const cols = p.name === 'W' ? shape.cols : 1;
+    if (p.values.length !== rows * cols) throw new ModelFormatError(`${p.layerId}.${p.name}`, `expected ${rows * cols} values, got ${p.values.length}`);
+    return { layerId: p.layerId, name: p.name, rows, cols, values: Float64Array.from(p.values) };
+  });
+  return buildModelFile(graph, parameters, extra);
+}

@@ -29,7 +29,7 @@ export interface TrainingSession {
 }
 
 export function startTrainingSession(request: TrainingRequest, handlers: TrainingSessionHandlers = {}): TrainingSession {
-  const worker = new Worker(new URL('./trainingWorker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
+  const worker = new Worker(new URL('./trainingWorker.bootstrap.mjs', import.meta.url));
   const send = (message: ParentToWorker) => worker.postMessage(message);
   let info: PreparedInfo | null = null;
   const done = new Promise<TrainingSessionResult>((resolve, reject) => {

@@ -1,0 +1,159 @@
+import { parseArgs } from 'node:util';
+import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
+import { resumeRecordedTraining, startRecordedTraining, type RecordedTraining } from '../../core/runs/recordedTraining';
+import { resolveTrainingConfig, TrainingConfigError, type TrainingConfigInput } from '../../core/train/config';
+import type { TrainingRequest } from '../../core/train/prepare';
+import type { StoredParameter } from '../../core/train/checkpoint';
+import { buildModelFromValues, loadModel, ModelFormatError, MODEL_FORMAT } from '../../core/model/modelFile';
+import { checkPreprocessing } from '../../core/data/preprocessing';
+import { parseGraph, GraphFormatError } from '../../core/graph/parse';
+import type { GraphFile } from '../../core/graph/format';
+import { CliError, readJsonFile, writeFileAtomic, type CliIO } from '../io';
+import { ProgressPrinter } from '../progress';
+
+export const trainUsage =
+  'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]';
+
+const options = {
+  data: { type: 'string' },
+  optimizer: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  momentum: { type: 'string' },
+  decay: { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  validation: { type: 'string' },
+  'stats-every': { type: 'string' },
+  subsample: { type: 'string' },
+  'gradient-batch': { type: 'string' },
+  shift: { type: 'string' },
+  flip: { type: 'boolean' },
+  resize: { type: 'boolean' },
+  out: { type: 'string' },
+  db: { type: 'string' },
+  'no-store': { type: 'boolean' },
+  experiment: { type: 'string' },
+  name: { type: 'string' },
+  resume: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${flag}`, `expected a number, got "${value}"`);
+  return n;
+}
+
+/** A graph file, or a model file (its graph, weights and preprocessing). */
+function readGraphOrModel(path: string): { graph: GraphFile; parameters?: StoredParameter[]; preprocessing?: unknown } {
+  const raw = readJsonFile(path) as { format?: unknown };
+  try {
+    if (raw && raw.format === MODEL_FORMAT) {
+      const loaded = loadModel(raw);
+      return { graph: loaded.model.graph, parameters: loaded.parameters.map((p) => ({ layerId: p.layerId, name: p.name, values: Array.from(p.values) })), preprocessing: loaded.model.preprocessing };
+    }
+    return { graph: parseGraph(raw) };
+  } catch (e) {
+    if (e instanceof GraphFormatError || e instanceof ModelFormatError) throw new CliError(path, e.message);
+    throw e;
+  }
+}
+
+function openStore(values: { db?: string; 'no-store'?: boolean }): Workspace | null {
+  if (values['no-store']) return null;
+  const path = values.db ?? defaultWorkspacePath();
+  try {
+    return openWorkspace(path);
+  } catch (e) {
+    throw new CliError(path, (e as Error).message);
+  }
+}
+
+export async function runTrain(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
+  const progress = new ProgressPrinter(io.stderr as CliIO['stderr'] & { isTTY?: boolean });
+  let training: RecordedTraining;
+  let workspace: Workspace | null;
+  let graph: GraphFile;
+  if (values.resume !== undefined) {
+    const runId = Number(values.resume);
+    if (!Number.isInteger(runId) || runId < 1) throw new CliError('--resume', `expected a run id, got "${values.resume}"`);
+    workspace = openStore({ db: values.db });
+    if (!workspace) throw new CliError('--resume', 'needs the workspace (drop --no-store)');
+    const run = workspace.runs.get(runId);
+    if (!run) throw new CliError('--resume', `no run ${runId} in ${workspace.path}`);
+    graph = parseGraph(JSON.parse(run.graphJson));
+    try {
+      training = resumeRecordedTraining(workspace, runId, { onEvent: (e) => progress.handle(e) });
+    } catch (e) {
+      throw new CliError(`run ${runId}`, (e as Error).message);
+    }
+  } else {
+    if (positionals.length !== 1) throw new CliError('usage', trainUsage);
+    if (!values.data) throw new CliError('--data', 'name the data: a path, fashion-mnist or sample');
+    const source = readGraphOrModel(positionals[0]);
+    graph = source.graph;
+    const lr = number('lr', values.lr);
+    const config: TrainingConfigInput = {
+      optimizer: values.optimizer as TrainingConfigInput['optimizer'],
+      epochs: number('epochs', values.epochs),
+      batchSize: number('batch', values.batch),
+      seed: number('seed', values.seed),
+      validationFraction: number('validation', values.validation),
+      statsEvery: number('stats-every', values['stats-every']),
+      sgd: { lr, momentum: number('momentum', values.momentum), decay: number('decay', values.decay) },
+      adam: { lr },
+      newton: { subsampleFraction: number('subsample', values.subsample), gradientBatch: number('gradient-batch', values['gradient-batch']) },
+      augmentation: { maxShift: number('shift', values.shift), horizontalFlip: values.flip },
+    };
+    const dropUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? dropUndefined(v as Record<string, unknown>) : v]));
+    const cleaned = dropUndefined(config as Record<string, unknown>) as TrainingConfigInput;
+    try {
+      resolveTrainingConfig(cleaned);
+    } catch (e) {
+      if (e instanceof TrainingConfigError) throw new CliError(`--${e.field}`, e.message.slice(e.field.length + 2));
+      throw e;
+    }
+    const request: TrainingRequest = {
+      graph,
+      data: values.data,
+      resize: values.resize,
+      config: cleaned,
+      backend: values.backend ?? 'auto',
+      initialParameters: source.parameters,
+      preprocessing: source.preprocessing === undefined ? undefined : checkPreprocessing(source.preprocessing, `${positionals[0]}: preprocessing`),
+    };
+    workspace = openStore(values);
+    training = startRecordedTraining(request, workspace, { experiment: values.experiment, runName: values.name, onEvent: (e) => progress.handle(e) });
+  }
+  const stop = () => {
+    io.stderr.write('\nstopping after this step (Ctrl-C again to abort)\n');
+    training.stop();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  try {
+    const result = await training.done;
+    const runId = training.runId();
+    const accuracy = result.outcome.evaluation?.accuracy;
+    if (values.out) {
+      writeFileAtomic(values.out, JSON.stringify(buildModelFromValues(graph, result.finalParameters, { seed: result.info.config.seed, preprocessing: result.info.preprocessing })) + '\n');
+    }
+    const summary = { status: result.outcome.status, message: result.outcome.message, steps: result.outcome.steps, runId, testAccuracy: accuracy ?? null, model: values.out ?? null, workspace: workspace?.path ?? null };
+    if (values.json) io.stdout.write(JSON.stringify({ ...summary, evaluation: result.outcome.evaluation }) + '\n');
+    else
+      io.stdout.write(
+        `${result.outcome.status}${accuracy !== undefined ? `: test accuracy ${(100 * accuracy).toFixed(2)}%` : ''}${runId !== null ? ` (run ${runId} in ${workspace!.path})` : ''}${values.out ? `, model written to ${values.out}` : ''}\n`,
+      );
+    return result.outcome.status === 'diverged' ? 1 : 0;
+  } catch (e) {
+    throw new CliError('train', (e as Error).message, 1);
+  } finally {
+    process.removeListener('SIGINT', stop);
+    workspace?.close();
+  }
+}

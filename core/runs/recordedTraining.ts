@@ -1,0 +1,106 @@
+/**
+ * A training run in a worker, recorded in a workspace: the run is created when the worker has
+ * loaded its data (so the record carries the data's fingerprint and the resolved settings), and
+ * every event is written through the run's recorder on this thread, off the training thread.
+ * A stored run can be resumed from its latest checkpoint with the same graph, data, settings and
+ * backend, continuing bit for bit.
+ */
+import type { GraphFile } from '../graph/format';
+import { parseGraphText } from '../graph/parse';
+import type { RunRecorder } from '../store/recorder';
+import type { Workspace } from '../store/workspace';
+import type { TrainingEvent } from '../train/events';
+import type { TrainingRequest } from '../train/prepare';
+import type { PreparedInfo } from '../train/trainingMessages';
+import { startTrainingSession, type TrainingSession, type TrainingSessionResult } from '../train/trainingSession';
+import { decodeTrainerCheckpoint, recordTrainingEvent } from '../store/trainingEvents';
+
+export interface RecordedTrainingOptions {
+  experiment?: string;
+  runName?: string;
+  onPrepared?: (info: PreparedInfo, runId: number | null) => void;
+  onEvent?: (event: TrainingEvent) => void;
+}
+
+export interface RecordedTraining extends TrainingSession {
+  /** The run's id in the workspace, once the worker has prepared (null without a workspace). */
+  runId(): number | null;
+}
+
+/** What a run stores as its hyper-parameters: enough to rebuild the request for a resume. */
+interface StoredRequest {
+  config: PreparedInfo['config'];
+  data: TrainingRequest['data'];
+  testData?: TrainingRequest['testData'];
+  resize?: boolean;
+  chunkSize?: number;
+  preprocessing: PreparedInfo['preprocessing'];
+  backendDescription: string;
+}
+
+export function startRecordedTraining(request: TrainingRequest, workspace: Workspace | null, options: RecordedTrainingOptions = {}): RecordedTraining {
+  let recorder: RunRecorder | null = null;
+  let write: ((e: TrainingEvent) => void) | null = null;
+  const session = startTrainingSession(request, {
+    onPrepared: (info) => {
+      if (workspace) {
+        const stored: StoredRequest = { config: info.config, data: request.data, testData: request.testData, resize: request.resize, chunkSize: request.chunkSize, preprocessing: info.preprocessing, backendDescription: info.backendDescription };
+        recorder = workspace.startRun({
+          experiment: options.experiment ?? 'default',
+          name: options.runName,
+          graph: request.graph,
+          hyperParameters: stored as unknown as Record<string, unknown>,
+          dataset: { name: info.dataSource, fingerprint: info.dataFingerprint },
+          seed: info.config.seed,
+          backend: info.backend,
+        }, info.config.statsEvery > 0 ? { statsEvery: info.config.statsEvery } : {});
+        const r = recorder;
+        write = (e) => recordTrainingEvent(r, e);
+      }
+      options.onPrepared?.(info, recorder?.runId ?? null);
+    },
+    onEvent: (event) => {
+      write?.(event);
+      options.onEvent?.(event);
+    },
+  });
+  const done: Promise<TrainingSessionResult> = session.done.catch((e: Error) => {
+    if (recorder && !recorder.isFinished) recorder.finish('failed', e.message);
+    throw e;
+  });
+  return { ...session, done, runId: () => recorder?.runId ?? null };
+}
+
+/** Continues a stored run from its latest checkpoint, recording into the same run. */
+export function resumeRecordedTraining(workspace: Workspace, runId: number, options: Omit<RecordedTrainingOptions, 'experiment' | 'runName'> = {}): RecordedTraining {
+  const run = workspace.runs.get(runId);
+  if (!run) throw new Error(`no run with id ${runId} in ${workspace.path}`);
+  const stored = run.hyperParameters as unknown as StoredRequest;
+  if (!stored.config || stored.data === undefined) throw new Error(`run ${runId} was not recorded by cnnwb training (no settings to resume with)`);
+  const { recorder, checkpoint } = workspace.resumeRun(runId);
+  const graph: GraphFile = parseGraphText(run.graphJson);
+  const request: TrainingRequest = {
+    graph,
+    data: stored.data,
+    testData: stored.testData,
+    resize: stored.resize,
+    chunkSize: stored.chunkSize,
+    config: stored.config,
+    backend: run.backend,
+    preprocessing: stored.preprocessing,
+    resumeFrom: decodeTrainerCheckpoint(checkpoint),
+  };
+  const write = (e: TrainingEvent) => recordTrainingEvent(recorder, e);
+  const session = startTrainingSession(request, {
+    onPrepared: (info) => options.onPrepared?.(info, runId),
+    onEvent: (event) => {
+      write(event);
+      options.onEvent?.(event);
+    },
+  });
+  const done = session.done.catch((e: Error) => {
+    if (!recorder.isFinished) recorder.finish('failed', e.message);
+    throw e;
+  });
+  return { ...session, done, runId: () => runId };
+}
