@@ -35,11 +35,16 @@ export interface ImportProblem {
 }
 
 export class OnnxImportError extends Error {
+  /** The message without the source: "not imported, N problems: ...". */
+  readonly detail: string;
+
   constructor(
     readonly source: string,
     readonly problems: ImportProblem[],
   ) {
-    super(`${source}: not imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.opType ? `${p.opType} ` : ''}node "${p.node}": ${p.problem}`).join('; ')}`);
+    const detail = `not imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.opType ? `${p.opType} ` : ''}node "${p.node}": ${p.problem}`).join('; ')}`;
+    super(`${source}: ${detail}`);
+    this.detail = detail;
     this.name = 'OnnxImportError';
   }
 }
