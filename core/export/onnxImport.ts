@@ -10,6 +10,7 @@
  *   Flatten | Reshape to N x K | Transpose [0,3,2,1] + Flatten -> nothing: an fc node flattens its input
  *   Gemm | MatMul [+ Add bias] (+ activation)                -> fc node
  *   Softmax | LogSoftmax at the end                          -> loss softmax cross-entropy
+ *   Pad with zeros (none, or the same on every side before a Conv) -> nothing / the Conv's padding
  *   Identity, Dropout, Constant                              -> nothing
  *
  * Everything else, and every attribute value the vector form cannot express (groups, dilations,
@@ -51,7 +52,7 @@ export class OnnxImportError extends Error {
 
 export const SUPPORTED_OPS = [
   'Conv', 'MaxPool', 'AveragePool', 'GlobalMaxPool', 'GlobalAveragePool', 'Relu', 'LeakyRelu', 'Tanh', 'Sigmoid', 'Flatten', 'Reshape', 'Transpose',
-  'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Softmax', 'LogSoftmax', 'Identity', 'Dropout', 'Constant',
+  'Gemm', 'MatMul', 'Add', 'Sub', 'Mul', 'Div', 'Softmax', 'LogSoftmax', 'Pad', 'Identity', 'Dropout', 'Constant',
 ] as const;
 
 type Layer =
@@ -85,6 +86,8 @@ class ChainImporter {
   transposed = false;
   /** The last flatten put an image in NCHW order (not vec order) and no fc has consumed it yet. */
   nchwFlattenPending = false;
+  /** Zero padding from a Pad node, for the Conv that must come next. */
+  pendingPad = 0;
   private listingOnly = false;
 
   constructor(
@@ -121,12 +124,15 @@ class ChainImporter {
     }
     if (this.listingOnly) return;
     const attrs = new NodeAttributes(node);
+    if (this.pendingPad > 0 && node.opType !== 'Conv') return this.fail(node, index, 'follows a Pad; only a Conv may take padding');
     switch (node.opType) {
       case 'Identity':
       case 'Dropout':
         return;
       case 'Conv':
         return this.conv(node, index, attrs);
+      case 'Pad':
+        return this.pad(node, index, attrs);
       case 'MaxPool':
       case 'AveragePool':
         return this.pool(node, index, attrs, node.opType === 'MaxPool' ? 'max' : 'avg');
@@ -214,7 +220,8 @@ class ChainImporter {
     if (bias && bias.values.length !== filters) bad.push(`bias has ${bias.values.length} values for ${filters} filters`);
     if (bad.length > 0) return this.fail(node, index, bad.join('; '));
     const h = kh;
-    const padding = autoPad === 'VALID' ? 0 : pads[0];
+    const padding = (autoPad === 'VALID' ? 0 : pads[0]) + this.pendingPad;
+    this.pendingPad = 0;
     const a = slidingOutputSize(this.shape.a, h, strides[0], padding);
     const b = slidingOutputSize(this.shape.b, h, strides[0], padding);
     if (a < 1 || b < 1) return this.fail(node, index, `a ${h}x${h} kernel does not fit its ${this.shape.a}x${this.shape.b} input with padding ${padding}`);
@@ -231,6 +238,23 @@ class ChainImporter {
       leak: 0.01,
     });
     this.shape = { d: filters, a, b };
+  }
+
+  /** Pad of zeros: none at all (PyTorch writes one before AvgPool2d), or the same on every side of the image before a Conv. */
+  private pad(node: OnnxNode, index: number, attrs: NodeAttributes): void {
+    const mode = attrs.string('mode') ?? 'constant';
+    const pads = node.input[1] ? this.constant(node, index, 1, 'pads') : null;
+    if (node.input[1] && !pads) return;
+    const list = pads ? Array.from(pads.values) : (attrs.ints('pads') ?? []);
+    const value = node.input[2] ? this.constant(node, index, 2, 'constant value') : null;
+    if (node.input[2] && !value) return;
+    const fill = value ? value.values[0] : attrs.float('value', 0);
+    if (list.every((p) => p === 0)) return;
+    const spatial = this.rank === 4 && list.length === 8 ? [list[2], list[3], list[6], list[7]] : [];
+    const zeroOuter = list.length === 8 && list[0] === 0 && list[1] === 0 && list[4] === 0 && list[5] === 0;
+    if (mode !== 'constant' || fill !== 0 || !zeroOuter || spatial.some((p) => p !== spatial[0]) || spatial[0] < 0)
+      return this.fail(node, index, `pads ${JSON.stringify(list)} (${mode}, value ${fill}): only zero padding, the same on every side of the image, before a Conv is supported`);
+    this.pendingPad = spatial[0];
   }
 
   private pool(node: OnnxNode, index: number, attrs: NodeAttributes, mode: PoolMode): void {
@@ -418,6 +442,8 @@ class ChainImporter {
   preprocessing(input: Shape): Preprocessing | undefined {
     const pre = this.pre;
     if (!pre.seen) return undefined;
+    const identity = pre.offset === 0 && pre.scale === 1 && (pre.mean?.values ?? []).every((v) => v === 0) && (pre.std?.values ?? []).every((v) => v === 1);
+    if (identity) return undefined; // e.g. PyTorch's export of an unfitted Preprocess module
     let mean = pre.mean;
     let std = pre.std;
     const size = shapeSize(input);
@@ -559,6 +585,7 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx'): LoadedMode
     problems.push({ node: n.name || `#${i}`, opType: n.opType, problem: supported ? 'is not on the chain from the input to the output' : `operator ${n.opType} is not supported` });
   });
   problems.push(...importer.problems);
+  if (input && importer.pendingPad > 0) problems.push({ node: current ?? '', opType: 'tensor', problem: 'ends with a Pad that no Conv takes' });
   if (input && problems.length === 0 && importer.nchwFlattenPending)
     problems.push({ node: current ?? '', opType: 'tensor', problem: 'the scores are an image flattened in NCHW order; the workbench gives them in vec order (add Transpose [0,3,2,1] before the Flatten)' });
   if (problems.length > 0 || !input) throw new OnnxImportError(source, problems);

@@ -312,7 +312,7 @@ def parse_args():
     p.add_argument("--device", help="cpu, cuda, cuda:1 ... (default: cuda when there is one)")
     p.add_argument("--distributed", action="store_true", help="DistributedDataParallel; start with torchrun")
     p.add_argument("--save", default="trained.json", help="where to write the trained weights (manifest; the values go beside it)")
-    p.add_argument("--export-onnx", help="also write the trained network as ONNX")
+    p.add_argument("--export-onnx", help="also write the trained network as ONNX (with --weights and --epochs 0: only convert the weights)")
     p.add_argument("--forward-input", help="with --weights: score raw float32 N x C x H x W inputs from this file and exit")
     p.add_argument("--forward-output", help="where --forward-input writes float32 N x CLASSES scores")
     return p.parse_args()
@@ -324,6 +324,11 @@ def main():
         if not args.weights or not args.forward_output:
             raise SystemExit("--forward-input needs --weights and --forward-output")
         forward_files(args)
+        return
+    if args.export_onnx and args.weights and args.epochs == 0:
+        net = Net()
+        load_weights(net, args.weights)
+        export_onnx(net, args.export_onnx)
         return
     train(args)
 

@@ -116,16 +116,18 @@ describe('ONNX import', () => {
     expect(maxAbsDiff(theirs, ours)).toBeLessThan(1e-5);
   });
 
-  it('imports Transpose [0,3,2,1] + Flatten (vec order) and a GlobalAveragePool, as onnxruntime computes them', async () => {
+  it('imports a zero Pad folded into the next Conv, Transpose [0,3,2,1] + Flatten (vec order) and a GlobalAveragePool, as onnxruntime computes them', async () => {
     const random = new Random(5);
     const g = new OnnxGraphBuilder();
-    let t = g.node('Conv', 'c', ['image', g.floatInitializer('w', [3, 2, 1, 1], randomValues(6, random))], 't1', [attrInts('kernel_shape', [1, 1])]);
+    const padded = g.node('Pad', 'pad', ['image', g.int64Initializer('pads', [0, 0, 1, 1, 0, 0, 1, 1])], 't0');
+    let t = g.node('Conv', 'c', [padded, g.floatInitializer('w', [3, 2, 1, 1], randomValues(6, random)), g.floatInitializer('cb', [3], randomValues(3, random))], 't1', [attrInts('kernel_shape', [1, 1])]);
     const pooled = g.node('GlobalAveragePool', 'gap', [t], 't2');
     t = g.node('Transpose', 'tr', [pooled], 't3', [attrInts('perm', [0, 3, 2, 1])]);
     t = g.node('Flatten', 'fl', [t], 't4', [attrInt('axis', 1)]);
     t = g.node('Gemm', 'fc', [t, g.floatInitializer('w2', [4, 3], randomValues(12, random))], 'y', [attrInt('transB', 1)]);
     const bytes = foreignModel(g, [2, 2, 4, 4], 'y', 4);
     const imported = importOnnx(bytes);
+    expect(imported.spec.layers.map((l) => (l.kind === 'conv' ? `conv p${l.padding}` : l.kind === 'pool' ? `pool ${l.size}` : l.kind))).toEqual(['conv p1', 'pool 6', 'fc']);
     const xVec = randomInputs(32, 2, 3);
     const session = await InferenceSession.create(bytes);
     const out = await session.run({ image: new Tensor('float32', Float32Array.from(vecToNchw(xVec, { d: 2, a: 4, b: 4 }, 2)), [2, 2, 4, 4]) });

@@ -12,6 +12,7 @@ import { encodeIdxUbyte } from '../../core/data/idx-write';
 import { applyPreprocessing, type Preprocessing } from '../../core/data/preprocessing';
 import { Network } from '../../core/engine/network';
 import { vecToNchw } from '../../core/export/layout';
+import { importOnnx } from '../../core/export/onnxImport';
 import { moduleNames } from '../../core/export/pythonNames';
 import { exportTorch } from '../../core/export/torchExport';
 import { torchTensors } from '../../core/export/torchWeights';
@@ -133,6 +134,28 @@ describe(`PyTorch script export${skipReason}`, () => {
       const theirs = torchScores(dir, loaded, raw, count);
       expect(maxAbs(ours), name).toBeGreaterThan(1e-3);
       expect(maxAbsDiff(theirs, ours), name).toBeLessThan(1e-4 * Math.max(1, maxAbs(ours)));
+    }
+  });
+
+  it.skipIf(!python)("PyTorch's own ONNX export of the script's network imports back (Pad before AvgPool, view to 1x1, fused activations) with the same scores", () => {
+    const perPixel: Preprocessing = {
+      format: 'cnnwb-preprocessing', version: 1, shape: { d: 1, a: 28, b: 28 }, offset: 0, scale: 1 / 255, mean: 'per-pixel',
+      meanValues: Array.from({ length: 784 }, (_, v) => 0.3 + 0.2 * Math.cos(v)), standardize: false, stdValues: [],
+    };
+    const cases: [string, LoadedModel][] = [
+      ['lenet5', makeModel(template('lenet5'), 6, perPixel)],
+      ['mixed', makeModel(mixedGraph(), 7)],
+    ];
+    for (const [name, loaded] of cases) {
+      const dir = join(root, `torch-onnx-${name}`);
+      writeProject(dir, loaded);
+      runScript(dir, ['--weights', 'weights.json', '--epochs', '0', '--export-onnx', 'net.onnx']);
+      const imported = importOnnx(readFileSync(join(dir, 'net.onnx')), `${name}.onnx`);
+      expect(imported.spec.layers.map((l) => l.kind + ('activation' in l ? `/${l.activation}` : '')), name).toEqual(loaded.spec.layers.map((l) => l.kind + ('activation' in l ? `/${l.activation}` : '')));
+      expect(imported.model.preprocessing === undefined, name).toBe(loaded.model.preprocessing === undefined);
+      const raw = randomInputs(shapeSize(loaded.spec.input), 3, 8, true);
+      const ours = ourScores(loaded, preprocessed(loaded, raw), 3);
+      expect(maxAbsDiff(ourScores(imported, preprocessed(imported, raw), 3), ours), name).toBeLessThan(1e-4 * Math.max(1, maxAbs(ours)));
     }
   });
 
