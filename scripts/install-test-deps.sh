@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond npm, from Debian's packages: chromium (the browser the
+# Playwright tests drive) and dataset-fashion-mnist (the real data set for the data and training
+# tests and the benchmark). Skips what is already there; uses sudo when not root.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+/usr/bin/python3 -c 'import torch' 2>/dev/null || need+=(python3-torch)  # test/export/torch.test.ts runs the exported PyTorch script (~50 s to install)
+if [ ${#need[@]} -eq 0 ]; then
+  echo "install-test-deps: chromium and dataset-fashion-mnist are present"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-test-deps: installing ${need[*]} with apt-get"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
