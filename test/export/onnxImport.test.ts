@@ -65,16 +65,19 @@ describe('ONNX import', () => {
     expect(maxAbsDiff(a, b)).toBeLessThan(1e-5 * Math.max(1, maxAbs(a)));
   });
 
-  it('round-trips the three templates (per-pixel mean) with the same outputs', () => {
-    for (const [name, seed] of [['simplenn-3layer', 1], ['simplenn-7layer', 2], ['lenet5', 3]] as const) {
+  it('round-trips the three templates (per-pixel mean; per-channel standardisation of one channel) with the same outputs', () => {
+    const perPixel: Preprocessing = {
+      format: 'cnnwb-preprocessing', version: 1, shape: { d: 1, a: 28, b: 28 }, offset: 0, scale: 0.5, mean: 'per-pixel',
+      meanValues: Array.from({ length: 784 }, (_, v) => 0.3 + 0.2 * Math.sin(v)), standardize: false, stdValues: [],
+    };
+    // a single channel's mean and std are scalars, like an offset and a scale: the node names tell them apart
+    const perChannel: Preprocessing = { format: 'cnnwb-preprocessing', version: 1, shape: { d: 1, a: 28, b: 28 }, offset: 0, scale: 1, mean: 'per-channel', meanValues: [72.5], standardize: true, stdValues: [90.25] };
+    for (const [name, seed, pre] of [['simplenn-3layer', 1, perPixel], ['simplenn-7layer', 2, perPixel], ['lenet5', 3, perChannel]] as const) {
       const graph = template(name);
-      const pre: Preprocessing = {
-        format: 'cnnwb-preprocessing', version: 1, shape: { d: 1, a: 28, b: 28 }, offset: 0, scale: 1 / 255, mean: 'per-pixel',
-        meanValues: Array.from({ length: 784 }, (_, v) => 0.3 + 0.2 * Math.sin(v)), standardize: false, stdValues: [],
-      };
       const loaded = makeModel(graph, seed, pre);
       const back = roundTrip(loaded);
       expect(back.model.graph).toEqual(graph);
+      if (pre === perChannel) expect(back.model.preprocessing).toEqual(pre);
       const raw = randomInputs(784, 3, seed, true);
       const a = scoresOf(loaded, raw, 3);
       expect(maxAbsDiff(a, scoresOf(back, raw, 3))).toBeLessThan(1e-5 * Math.max(1, maxAbs(a)));
