@@ -13,10 +13,16 @@
  */
 import type { CompileResult } from '../graph/compile';
 import type { GraphFile } from '../graph/format';
+import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspection, VectorFormData } from './inspect';
+import type { RunDetail, RunImportResult, RunSummary } from './runs';
+import type { BackendInfo, DataImage, DataPreview, DataSpec, StartTrainingRequest, TrainingEventMessage, TrainingStarted } from './training';
 
 export type { CompileResult, GraphError, NodeSummary } from '../graph/compile';
 export type { GraphFile, GraphNode, GraphEdge, NodeKind } from '../graph/format';
 export type { Shape } from '../graph/shape';
+export type * from './training';
+export type * from './runs';
+export type * from './inspect';
 
 /** Which program is showing the UI. */
 export type ShellKind = 'electron' | 'browser';
@@ -87,12 +93,44 @@ export interface WorkbenchCalls {
   recentFiles(): string[];
   loadDraft(): Draft | null;
   saveDraft(draft: Draft): void;
+
+  // Training (runs in a worker of its own; progress arrives as onTrainingEvent)
+  listBackends(): BackendInfo[];
+  /** The first `count` training images of a source, its size, classes and class counts. */
+  previewData(data: DataSpec, count: number): DataPreview;
+  /** Resolves once the data is loaded and the run recorded; rejects with the reason it cannot start. */
+  startTraining(request: StartTrainingRequest): TrainingStarted;
+  pauseTraining(runId: number): void;
+  resumeTraining(runId: number): void;
+  stopTraining(runId: number): void;
+  /** Continues a stopped / interrupted run from its latest checkpoint, recording into the same run. */
+  continueRun(runId: number): TrainingStarted;
+
+  // Runs in the workspace
+  listRuns(): RunSummary[];
+  getRun(runId: number): RunDetail;
+  renameRun(runId: number, name: string): RunSummary;
+  deleteRun(runId: number): void;
+  /** Writes the run to one standalone file at path (a host path; the browser asks for it). */
+  exportRun(runId: number, path: string): { path: string };
+  importRuns(path: string): RunImportResult;
+  /** Images of the run's data (e.g. its misclassified test instances), raw 0..255. */
+  runImages(runId: number, split: 'train' | 'test', indices: number[]): DataImage[];
+
+  // Inspection (float64 reference backend, off the training thread's data)
+  gradientFlow(runId: number): GradientFlowData;
+  gradientCheck(target: InspectTarget, nodeId: string, batchSize: number): GradientCheckResult;
+  vectorForm(target: InspectTarget, nodeId: string, sample: number): VectorFormData;
+  inspectNetwork(target: InspectTarget, sample: number): NetworkInspection;
 }
 
 /** Every event and the value it carries. */
 export interface WorkbenchEvents {
   onMenuCommand: MenuCommand;
   onRecentFilesChanged: string[];
+  onTrainingEvent: TrainingEventMessage;
+  /** A run was added, renamed, deleted or changed status: reload the list. */
+  onRunsChanged: number | null;
 }
 
 export type CallName = keyof WorkbenchCalls;
@@ -119,9 +157,27 @@ export const CALL_NAMES = [
   'recentFiles',
   'loadDraft',
   'saveDraft',
+  'listBackends',
+  'previewData',
+  'startTraining',
+  'pauseTraining',
+  'resumeTraining',
+  'stopTraining',
+  'continueRun',
+  'listRuns',
+  'getRun',
+  'renameRun',
+  'deleteRun',
+  'exportRun',
+  'importRuns',
+  'runImages',
+  'gradientFlow',
+  'gradientCheck',
+  'vectorForm',
+  'inspectNetwork',
 ] as const satisfies readonly CallName[];
 
-export const EVENT_NAMES = ['onMenuCommand', 'onRecentFilesChanged'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['onMenuCommand', 'onRecentFilesChanged', 'onTrainingEvent', 'onRunsChanged'] as const satisfies readonly EventName[];
 
 // Compile-time check that the lists name every member (a missing name makes this a type error).
 type Missing<All, Listed> = Exclude<All, Listed>;

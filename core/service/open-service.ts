@@ -4,12 +4,17 @@ import { createWorkbenchService, type ServiceOptions, type WorkbenchService } fr
 export interface OpenedService {
   service: WorkbenchService;
   workspace: Workspace;
-  close(): void;
+  /** Stops any training first (its workers write to the workspace), then closes the workspace. */
+  close(): Promise<void>;
 }
 
 /** Opens (creating on first start) the workspace file and builds the service on it. */
 export function openWorkbenchService(options: Omit<ServiceOptions, 'drafts' | 'workspacePath'> & { workspacePath: string }): OpenedService {
   const workspace = openWorkspace(options.workspacePath);
-  const service = createWorkbenchService({ ...options, drafts: workspace.drafts });
-  return { service, workspace, close: () => workspace.close() };
+  const service = createWorkbenchService({ ...options, drafts: workspace.drafts, workspace });
+  const close = async () => {
+    if (service.liveRunIds().length > 0) await service.shutdown();
+    workspace.close();
+  };
+  return { service, workspace, close };
 }

@@ -6,6 +6,12 @@ import { EventHub } from './event-hub';
 import { openGraphFile, openGraphText, saveGraphFile } from './graph-files';
 import { RecentFiles } from './recent-files';
 import { TemplateLibrary } from './templates';
+import { availableBackends } from '../compute/registry';
+import type { Workspace } from '../store/workspace';
+import { previewData } from './data-images';
+import { Inspector } from './inspector';
+import { RunQueries } from './run-queries';
+import { TrainingManager } from './training-manager';
 
 /** The calls as the service implements them: each may answer now or later. */
 export type WorkbenchHandlers = {
@@ -14,6 +20,10 @@ export type WorkbenchHandlers = {
 
 export interface WorkbenchService extends WorkbenchHandlers {
   readonly events: EventHub;
+  /** Stops every run training in this service and waits for their workers (before the workspace closes). */
+  shutdown(): Promise<void>;
+  /** Runs training right now. */
+  liveRunIds(): number[];
 }
 
 export interface ServiceOptions {
@@ -22,6 +32,8 @@ export interface ServiceOptions {
   workspacePath: string;
   shell: ShellKind;
   version: string;
+  /** The workspace runs are trained into and read from; without it those calls fail saying so. */
+  workspace?: Workspace;
 }
 
 const DRAFT_KEY = 'editor:open-graph';
@@ -36,9 +48,43 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
   const templates = new TemplateLibrary(options.templatesFolder);
   const recent = new RecentFiles(options.drafts);
   const remember = (path: string) => events.emit('onRecentFilesChanged', recent.touch(path));
+  const ws = options.workspace;
+  const training = ws ? new TrainingManager(ws, (m) => events.emit('onTrainingEvent', m), (id) => events.emit('onRunsChanged', id)) : null;
+  const runs = ws ? new RunQueries(ws, (id) => training!.liveRunIds().includes(id)) : null;
+  const inspector = ws ? new Inspector(ws) : null;
+  const need = <T>(part: T | null, call: string): T => {
+    if (!part) throw new Error(`${call}: this service has no workspace`);
+    return part;
+  };
+  const changed = <T>(runId: number | null, value: T): T => {
+    events.emit('onRunsChanged', runId);
+    return value;
+  };
 
   return {
     events,
+    shutdown: async () => {
+      await training?.stopAll();
+    },
+    liveRunIds: () => training?.liveRunIds() ?? [],
+    listBackends: () => availableBackends(),
+    previewData: (data, count) => previewData(data, count),
+    startTraining: (request) => need(training, 'startTraining').start(request),
+    pauseTraining: (runId) => need(training, 'pauseTraining').pause(runId),
+    resumeTraining: (runId) => need(training, 'resumeTraining').resume(runId),
+    stopTraining: (runId) => need(training, 'stopTraining').stop(runId),
+    continueRun: (runId) => need(training, 'continueRun').continueRun(runId),
+    listRuns: () => need(runs, 'listRuns').list(),
+    getRun: (runId) => need(runs, 'getRun').detail(runId),
+    renameRun: (runId, name) => changed(runId, need(runs, 'renameRun').rename(runId, name)),
+    deleteRun: (runId) => changed(null, need(runs, 'deleteRun').delete(runId)),
+    exportRun: (runId, path) => need(runs, 'exportRun').export(runId, path),
+    importRuns: (path) => changed(null, need(runs, 'importRuns').import(path)),
+    runImages: (runId, split, indices) => need(runs, 'runImages').images(runId, split, indices),
+    gradientFlow: (runId) => need(inspector, 'gradientFlow').gradientFlow(runId),
+    gradientCheck: (target, nodeId, batchSize) => need(inspector, 'gradientCheck').gradientCheck(target, nodeId, batchSize),
+    vectorForm: (target, nodeId, sample) => need(inspector, 'vectorForm').vectorForm(target, nodeId, sample),
+    inspectNetwork: (target, sample) => need(inspector, 'inspectNetwork').inspectNetwork(target, sample),
     appInfo: (): AppInfo => ({
       name: 'CNN Workbench',
       version: options.version,
