@@ -1,15 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { buildModelFile } from '../../core/model/modelFile';
-import { importOnnx, OnnxImportError } from '../../core/export/onnxImport';
+import { importOnnx, OnnxImportError, type OnnxImportOptions } from '../../core/export/onnxImport';
 import { CliError, writeFileAtomic, type CliIO } from '../io';
 
-export const importUsage = 'cnnwb import <file.onnx> --out <model.json>';
+export const importUsage = 'cnnwb import <file.onnx> --out <model.json> [--loss squared|softmax_ce] [--C number|none]';
 
-/** An ONNX model of supported operators -> a model file (editable graph + weights + preprocessing); all or nothing. */
+/**
+ * An ONNX model of supported operators -> a model file (editable graph + weights + preprocessing);
+ * all or nothing. ONNX has no loss: --loss / --C set the output node's (files the workbench wrote
+ * carry theirs).
+ */
 export async function runImport(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, loss: { type: 'string' }, C: { type: 'string' } } });
   if (positionals.length !== 1 || !values.out) throw new CliError('usage', importUsage);
+  const options: OnnxImportOptions = {};
+  if (values.loss !== undefined) {
+    if (values.loss !== 'squared' && values.loss !== 'softmax_ce') throw new CliError('--loss', `expected squared or softmax_ce, got "${values.loss}"`);
+    options.loss = values.loss;
+  }
+  if (values.C !== undefined) {
+    const C = values.C === 'none' ? null : Number(values.C);
+    if (C !== null && !(Number.isFinite(C) && C > 0)) throw new CliError('--C', `expected a positive number or none, got "${values.C}"`);
+    options.C = C;
+  }
   const path = positionals[0];
   let bytes: Uint8Array;
   try {
@@ -20,7 +34,7 @@ export async function runImport(argv: string[], io: CliIO): Promise<number> {
   }
   let imported;
   try {
-    imported = importOnnx(bytes, path);
+    imported = importOnnx(bytes, path, options);
   } catch (e) {
     if (e instanceof OnnxImportError) throw new CliError(path, e.detail);
     throw e;

@@ -70,7 +70,9 @@ function inputShape(model: OnnxModel, constants: Map<string, ConstantTensor>, pr
 
 /** Turns a name into a graph node id: letters, digits, '_', '-', '.'; unique among `taken`. */
 function nodeId(name: string, fallback: string, taken: Set<string>): string {
-  const base = name.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || fallback;
+  // PyTorch names nodes "/<module path>/<Op>[_k]": the module path is the layer's name.
+  const modulePath = name.startsWith('/') ? name.replace(/\/[A-Za-z]+(_\d+)?$/, '') : name;
+  const base = modulePath.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || fallback;
   let id = base;
   for (let k = 2; taken.has(id); k++) id = `${base}_${k}`;
   taken.add(id);
@@ -101,7 +103,13 @@ function readMetadata(model: OnnxModel): { loss?: LossKind; C?: number | null; g
  * Imports an .onnx file's bytes as a model file (graph + weights + preprocessing), validated by
  * loadModel. Throws OnnxImportError listing every unsupported node; nothing is half-imported.
  */
-export function importOnnx(bytes: Uint8Array, source = 'model.onnx'): LoadedModel {
+export interface OnnxImportOptions {
+  /** The loss and C of the output node, over what the file says (default: softmax cross-entropy, no regulariser). */
+  loss?: LossKind;
+  C?: number | null;
+}
+
+export function importOnnx(bytes: Uint8Array, source = 'model.onnx', options: OnnxImportOptions = {}): LoadedModel {
   let model: OnnxModel;
   try {
     model = decodeOnnxModel(bytes);
@@ -169,6 +177,8 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx'): LoadedMode
 
   const graphOut = current ? (model.graph.output ?? []).some((o) => o.name === current) : false;
   if (!graphOut) throw new OnnxImportError(source, [{ node: current ?? '', opType: 'tensor', problem: 'the end of the chain is not an output of the graph' }]);
+  if (options.loss !== undefined) meta.loss = options.loss;
+  if (options.C !== undefined) meta.C = options.C;
   return buildImportedModel(model, importer, input.shape, meta, source);
 }
 

@@ -37,6 +37,8 @@ describe('cnnwb export / import', () => {
     const imported = await run(['import', join(dir, 'lenet.onnx'), '--out', back]);
     expect(imported.code).toBe(0);
     expect(imported.stdout).toMatch(/"LeNet-5", 7 layers, 61706 parameters/);
+    expect((await run(['import', join(dir, 'lenet.onnx'), '--out', join(dir, 'squared.json'), '--loss', 'squared', '--C', '600'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'squared.json'), 'utf8')).graph.nodes.at(-1).params).toEqual({ loss: 'squared', classes: 10, C: 600 });
     const a = loadModel(JSON.parse(readFileSync(model, 'utf8')));
     const b = loadModel(JSON.parse(readFileSync(back, 'utf8')));
     expect(b.model.graph).toEqual(a.model.graph);
@@ -67,6 +69,7 @@ describe('cnnwb export / import', () => {
     const vi = (name: string, dims: (number | string)[]) => ({ name, type: { tensorType: { elemType: ONNX_FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } });
     const bad = join(dir, 'bad.onnx');
     writeFileSync(bad, encodeOnnxModel({ irVersion: 7, opsetImport: [{ domain: '', version: 13 }], graph: { name: 'g', node: g.nodes, initializer: g.initializers, input: [vi('x', ['N', 2, 3, 3])], output: [vi('y', ['N', 2])] } }));
+    expect((await run(['import', join(dir, 'lenet.onnx'), '--out', join(dir, 'x.json'), '--C=-1'])).stderr).toBe('cnnwb import: --C: expected a positive number or none, got "-1"\n');
     const out = join(dir, 'never.json');
     const r = await run(['import', bad, '--out', out]);
     expect(r.code).toBe(2);
