@@ -24,8 +24,10 @@ import { resolveTrainingConfig, type TrainingConfigInput } from '../../core/trai
 import { Random } from '../../core/util/random';
 import { chain, makeModel, maxAbs, maxAbsDiff, ourScores, randomInputs, template } from './helpers';
 
+/** CNNWB_PYTHON, when set, is the only interpreter tried; else python3 on the PATH, then Debian's. */
 function findTorchPython(): string | null {
-  for (const python of [process.env.CNNWB_PYTHON, 'python3', '/usr/bin/python3']) {
+  const candidates = process.env.CNNWB_PYTHON !== undefined ? [process.env.CNNWB_PYTHON] : ['python3', '/usr/bin/python3'];
+  for (const python of candidates) {
     if (!python) continue;
     if (spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 120_000 }).status === 0) return python;
   }
