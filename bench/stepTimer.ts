@@ -1,5 +1,5 @@
 /**
- * Times training steps: warm-up steps, then `runs` runs of `stepsPerRun` steps each, shrunk to fit
+ * Times training steps: warm-up steps (the first includes one-time compilation), then `runs` runs of `stepsPerRun` steps each, shrunk to fit
  * a time budget for slow systems (at least 2 runs of 1 step). images/s is the median over runs.
  */
 export interface TimingOptions {
@@ -15,12 +15,23 @@ export interface Timing {
   stepsPerRun: number;
 }
 
+/** Steps slower than this report their progress on stderr. */
+const SLOW_STEP_MS = 5000;
+
 export function timeSteps(step: () => void, options: TimingOptions): Timing {
+  let done = 0;
+  const progress = (ms: number) => {
+    done++;
+    if (ms > SLOW_STEP_MS) process.stderr.write(`    step ${done}: ${(ms / 1000).toFixed(1)} s\n`);
+  };
   const warmupMs: number[] = [];
+  // Slow systems (seconds per step) stop warming up early: a quarter of the budget at most.
   for (let i = 0; i < Math.max(1, options.warmup); i++) {
     const start = performance.now();
     step();
     warmupMs.push(performance.now() - start);
+    progress(warmupMs[warmupMs.length - 1]);
+    if (warmupMs.reduce((a, b) => a + b, 0) > options.budgetMs / 4) break;
   }
   const stepMs = warmupMs[warmupMs.length - 1];
   let runs = options.runs;
@@ -32,7 +43,11 @@ export function timeSteps(step: () => void, options: TimingOptions): Timing {
   const runMs: number[] = [];
   for (let r = 0; r < runs; r++) {
     const start = performance.now();
-    for (let s = 0; s < stepsPerRun; s++) step();
+    for (let s = 0; s < stepsPerRun; s++) {
+      const stepStart = performance.now();
+      step();
+      progress(performance.now() - stepStart);
+    }
     runMs.push(performance.now() - start);
   }
   return { warmupMs, runMs, stepsPerRun };

@@ -55,10 +55,17 @@ async function child(system: string, dataFile: string): Promise<void> {
 
 function runChild(system: string, dataFile: string, log: (line: string) => void): SystemResult | { system: string; error: string } {
   log(`running ${system} ...`);
-  const out = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', system, '--data', dataFile, ...argv], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  // The child's stderr (progress of slow systems, errors) goes straight to ours.
+  const out = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', system, '--data', dataFile, ...argv], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = out.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
-  if (!line) return { system, error: `exit ${out.status}: ${(out.stderr || out.stdout).trim().split('\n').slice(-3).join(' | ')}` };
-  return JSON.parse(line.slice(RESULT_MARKER.length)) as SystemResult;
+  if (!line) return { system, error: `exit ${out.status ?? out.signal}: ${out.stdout.trim().split('\n').slice(-3).join(' | ')}` };
+  const result = JSON.parse(line.slice(RESULT_MARKER.length)) as SystemResult;
+  if (result.imagesPerSecond > 0) log(`  ${system}: ${fmt(result.imagesPerSecond)} images/s, ${fmt(result.msPerStep)} ms/step, peak RSS ${fmt(result.peakRssMB, 0)} MB`);
+  return result;
 }
 
 const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '-');

@@ -24,14 +24,14 @@ export async function runOurs(backendName: string, data: BenchData, batch: numbe
   const batches = Math.floor(data.count / batch);
   let t = 0;
   let loss = NaN;
+  let firstLoss = NaN;
   const step = () => {
     const b = t++ % batches;
     const value = network.objectiveAndGradient(data.x.subarray(b * batch * IMAGE_SIZE, (b + 1) * batch * IMAGE_SIZE), data.labels.subarray(b * batch, (b + 1) * batch), batch);
     for (const p of network.parameters) backend.axpby(-lr, p.grad, 1, p.value, p.length);
     loss = value.meanLoss;
+    if (Number.isNaN(firstLoss)) firstLoss = loss;
   };
-  step();
-  const firstLoss = loss;
   const timed = timeSteps(step, timing);
   const lastLoss = loss;
   let profile;

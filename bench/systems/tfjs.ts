@@ -43,12 +43,12 @@ export async function runTfjs(which: 'cpu' | 'wasm', data: BenchData, batch: num
   const trainer = createTfjsTrainer(lr, 1);
   let t = 0;
   let loss = NaN;
+  let firstLoss = NaN;
   const step = () => {
     const b = batches[t++ % batches.length];
     loss = trainer.step(b.x, b.y);
+    if (Number.isNaN(firstLoss)) firstLoss = loss;
   };
-  step();
-  const firstLoss = loss;
   const timed = timeSteps(step, timing);
   const msPerStep = median(timed.runMs) / timed.stepsPerRun;
   return {
