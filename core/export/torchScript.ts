@@ -24,6 +24,11 @@ export function pythonLiteral(value: unknown): string {
   throw new Error(`pythonLiteral: cannot write a ${typeof value}`);
 }
 
+/** Text that is safe inside a Python """docstring""": one line, backslashes and quotes escaped. */
+function docText(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
 function activation(fn: ActivationKind, leak: number, expr: string): string {
   switch (fn) {
     case 'relu':
@@ -127,7 +132,7 @@ export function torchScript({ spec, graphName, modules, config, dataDir }: Torch
     : [];
   return [
     '#!/usr/bin/env python3',
-    `"""${graphName.replace(/"""/g, "'''")}: the design as a PyTorch training script, exported by CNN Workbench.`,
+    `"""${docText(graphName)}: the design as a PyTorch training script, exported by CNN Workbench.`,
     '',
     'The layers, the initialisation (He: W ~ N(0, 2/fan_in), b = 0), the objective',
     '',
@@ -216,7 +221,7 @@ export function torchScript({ spec, graphName, modules, config, dataDir }: Torch
     '',
     '',
     'class Net(nn.Module):',
-    `    """${graphName.replace(/"""/g, "'''")}"""`,
+    `    """${docText(graphName)}"""`,
     '',
     '    def __init__(self):',
     '        super().__init__()',

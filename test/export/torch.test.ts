@@ -35,6 +35,7 @@ function findTorchPython(): string | null {
 }
 
 const python = findTorchPython();
+const anyPython = python ?? (spawnSync('python3', ['--version'], { stdio: 'ignore' }).status === 0 ? 'python3' : null);
 const skipReason = python ? '' : ' [skipped: no python3 that can "import torch" here; install Debian python3-torch or set CNNWB_PYTHON]';
 if (!python) console.warn(`test/export/torch.test.ts:${skipReason}`);
 
@@ -101,6 +102,25 @@ describe(`PyTorch script export${skipReason}`, () => {
     expect(script).toContain('DistributedDataParallel(net');
     expect(script).toMatch(/Newton method .* is NOT\n# exported/);
     expect(script).toContain('"optimizer": "sgd"');
+  });
+
+  it.skipIf(!anyPython)(`awkward node ids and graph names still give valid Python${anyPython ? '' : ' [skipped: no python3 here]'}`, () => {
+    const graph = chain('He said "hi" \\ bye\n"', [
+      { kind: 'input', id: 'in put', params: { channels: 1, height: 6, width: 6 } },
+      { kind: 'conv', id: '1st conv', params: { filters: 2, size: 3, stride: 1, padding: 0, activation: 'relu' } },
+      { kind: 'activation', id: 'forward', params: { fn: 'tanh' } },
+      { kind: 'pool', id: 'class', params: { mode: 'avg', size: 2, stride: 2 } },
+      { kind: 'fc', id: 'conv-1', params: { units: 3, activation: 'linear' } },
+      { kind: 'fc', id: 'conv_1', params: { units: 3, activation: 'linear' } },
+      { kind: 'output', id: 'out', params: { loss: 'squared', classes: 3, C: 1 } },
+    ]);
+    const loaded = makeModel(graph, 1);
+    expect([...moduleNames(loaded.spec).values()]).toEqual(['layer_1st_conv', 'forward_layer', 'class_layer', 'conv_1', 'conv_1_2']);
+    const dir = join(root, 'awkward');
+    writeProject(dir, loaded);
+    const r = spawnSync(anyPython!, ['-m', 'py_compile', join(dir, 'train.py')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 
   it('names the state_dict tensors after the layers in PyTorch layout, preprocessing included', () => {
