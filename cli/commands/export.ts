@@ -1,11 +1,9 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportOnnx } from '../../core/export/onnxExport';
-import { exportTorch } from '../../core/export/torchExport';
-import { compileGraph } from '../../core/graph/compile';
-import { GraphFormatError, parseGraph } from '../../core/graph/parse';
-import { loadModel, ModelFormatError, type LoadedModel } from '../../core/model/modelFile';
+import { designFromJson, designToOnnx, designToTorch, type Design } from '../../core/export/design';
+import { GraphFormatError } from '../../core/graph/parse';
+import { ModelFormatError } from '../../core/model/modelFile';
 import { resolveTrainingConfig, TrainingConfigError, type TrainingConfig, type TrainingConfigInput } from '../../core/train/config';
 import { CliError, readJsonFile, type CliIO } from '../io';
 
@@ -18,18 +16,9 @@ function writeAtomic(path: string, contents: string | Uint8Array): void {
   renameSync(tmp, path);
 }
 
-/** A model file (graph + weights), or a bare graph file (only the PyTorch script can do without weights). */
-function readDesign(path: string): { loaded?: LoadedModel; graphName: string; spec: LoadedModel['spec'] } {
-  const raw = readJsonFile(path) as Record<string, unknown>;
+function readDesign(path: string): Design {
   try {
-    if (raw && typeof raw === 'object' && raw.format === 'cnnwb-graph') {
-      const graph = parseGraph(raw);
-      const compiled = compileGraph(graph);
-      if (!compiled.ok) throw new CliError(path, compiled.errors.map((e) => e.message).join('; '));
-      return { graphName: graph.name, spec: compiled.network! };
-    }
-    const loaded = loadModel(raw);
-    return { loaded, graphName: loaded.model.graph.name, spec: loaded.spec };
+    return designFromJson(readJsonFile(path));
   } catch (e) {
     if (e instanceof GraphFormatError || e instanceof ModelFormatError) throw new CliError(path, e.message);
     throw e;
@@ -45,6 +34,16 @@ function readConfig(path: string | undefined): TrainingConfig {
   }
 }
 
+/** Any error of the export itself (no weights, bad preprocessing) as one line naming the model file. */
+function naming<T>(path: string, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(path, (e as Error).message);
+  }
+}
+
 /** Writes a model as ONNX and/or a design as a PyTorch project (train.py, weights.json, weights.bin). */
 export async function runExport(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -56,24 +55,14 @@ export async function runExport(argv: string[], io: CliIO): Promise<number> {
   const path = positionals[0];
   const design = readDesign(path);
   if (values.onnx) {
-    if (!design.loaded) throw new CliError(path, 'is a graph without weights: ONNX export needs a model file (cnnwb init or a trained model)');
-    let bytes: Uint8Array;
-    try {
-      bytes = exportOnnx(design.loaded, { probabilities: !values['no-probabilities'] });
-    } catch (e) {
-      throw new CliError(path, (e as Error).message);
-    }
+    const bytes = naming(path, () => designToOnnx(design, { probabilities: !values['no-probabilities'] }));
     writeAtomic(values.onnx, bytes);
-    io.stdout.write(`wrote ${values.onnx}: ONNX opset 13, input x: N x ${design.spec.input.d} x ${design.spec.input.a} x ${design.spec.input.b}, output scores: N x ${design.spec.classes}\n`);
+    const { d, a, b } = design.spec.input;
+    io.stdout.write(`wrote ${values.onnx}: ONNX opset 13, input x: N x ${d} x ${a} x ${b}, output scores: N x ${design.spec.classes}\n`);
   }
   if (values.pytorch) {
     const config = readConfig(values.config);
-    let files: Map<string, string | Uint8Array>;
-    try {
-      files = exportTorch({ spec: design.spec, graphName: design.graphName, model: design.loaded, config, dataDir: values.data });
-    } catch (e) {
-      throw new CliError(path, (e as Error).message);
-    }
+    const files = naming(path, () => designToTorch(design, config, values.data));
     mkdirSync(values.pytorch, { recursive: true });
     for (const [name, contents] of files) writeAtomic(join(values.pytorch, name), contents);
     io.stdout.write(`wrote ${[...files.keys()].map((f) => join(values.pytorch!, f)).join(', ')}${config.optimizer === 'newton' ? ' (Newton is not exported: the script trains with SGD)' : ''}\n`);

@@ -62,6 +62,13 @@ describe('cnnwb export / import', () => {
     expect(badConfig.code).toBe(2);
     expect(badConfig.stderr).toMatch(/^cnnwb export: .*bad\.json: optimizer: expected sgd, adam or newton, got "lbfgs"\n$/);
     expect((await run(['import', join(dir, 'missing.onnx'), '--out', join(dir, 'm.json')])).stderr).toMatch(/missing\.onnx: no such file\n$/);
+    const lenet = JSON.parse(readFileSync(join(dir, 'lenet.json'), 'utf8'));
+    lenet.preprocessing = { format: 'cnnwb-preprocessing', version: 1, shape: { d: 3, a: 28, b: 28 }, offset: 0, scale: 1, mean: 'none', meanValues: [], standardize: false, stdValues: [] };
+    const wrongPre = writeJson('wrong-pre.json', lenet);
+    const pre = await run(['export', wrongPre, '--onnx', join(dir, 'w.onnx')]);
+    expect(pre.code).toBe(2);
+    expect(pre.stderr).toBe(`cnnwb export: ${wrongPre}: model.preprocessing: fitted on 3x28x28 images but the graph's input is 1x28x28\n`);
+    expect(existsSync(join(dir, 'w.onnx'))).toBe(false);
 
     const g = new OnnxGraphBuilder();
     const t = g.node('Conv', 'grouped', ['x', g.floatInitializer('w', [2, 1, 1, 1], [1, 2])], 't', [attrInts('kernel_shape', [1, 1]), { name: 'group', type: 2, i: 2 }]);
