@@ -24,8 +24,8 @@ try {
   service.events.onAny((event, payload) => port.postMessage({ event, data: payload } satisfies WorkerMessage), EVENT_NAMES);
   port.on('message', async (request: WorkerRequest) => {
     if ('close' in request) {
-      close();
-      port.close();
+      // Live training runs are stopped (their workers write to the workspace) before it closes.
+      void close().finally(() => port.close());
       return;
     }
     if (!isCallName(request.name)) {

@@ -12,6 +12,8 @@ import { FileDialog } from './FileDialog';
 import { Palette } from './Palette';
 import { ParamPanel } from './ParamPanel';
 import { Toolbar } from './Toolbar';
+import { VectorFormView } from '../inspect/VectorFormView';
+import { Dock } from '../workbench/Dock';
 
 const AUTOSAVE_TEXT: Record<AutosaveStatus, string> = {
   idle: '',
@@ -91,7 +93,10 @@ function Workbench() {
       <Toolbar />
       <main className="workbench-body">
         <Palette />
-        <Canvas />
+        <div className="center-column">
+          <Canvas />
+          <Dock />
+        </div>
         <aside className="side-panel">
           <ParamPanel />
           <ErrorList />
@@ -99,6 +104,7 @@ function Workbench() {
       </main>
       <StatusBar info={info} autosave={autosave} />
       {dialog && <FileDialog request={dialog} onClose={() => setDialog(null)} />}
+      <VectorFormView />
     </div>
   );
 }

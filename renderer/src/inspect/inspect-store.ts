@@ -1,0 +1,91 @@
+import { createStore } from 'zustand/vanilla';
+import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspection } from '../../../core/api/contract';
+import { api } from '../api/workbench-api';
+import { editorStore } from '../editor/editor-store-context';
+import { dataSpecOf, trainingStore } from '../training/training-store';
+
+export type CheckState = { state: 'running' } | { state: 'done'; result: GradientCheckResult } | { state: 'error'; error: string };
+
+/** A check passes below this relative error (float64 central differences; see core/inspect/gradientCheck.ts). */
+export const GRADIENT_CHECK_PASS = 1e-6;
+
+/** What the inspection views show. View state only: nothing here enters the document or its undo history. */
+export interface InspectState {
+  /** Whose weights inspections use: a run's latest checkpoint, or null for the He initialisation. */
+  weightsRunId: number | null;
+  /** The gradient flow of the run the dashboard follows (from the store). */
+  flow: GradientFlowData | null;
+  flowRunId: number | null;
+  /** Index into flow.steps picked with the time scrubber (null: the latest). */
+  scrub: number | null;
+  checks: Record<string, CheckState>;
+  inspection: NetworkInspection | null;
+  inspectionError: string | null;
+  sample: number;
+  /** Conv node whose vector-form view is open. */
+  vectorFormNode: string | null;
+  setWeightsRun(runId: number | null): void;
+  loadFlow(runId: number): Promise<void>;
+  setScrub(index: number | null): void;
+  gradientCheck(nodeId: string): Promise<void>;
+  inspect(sample: number): Promise<void>;
+  openVectorForm(nodeId: string | null): void;
+}
+
+export function inspectTarget(): InspectTarget {
+  return { graph: editorStore.getState().doc, runId: inspectStore.getState().weightsRunId, data: dataSpecOf(trainingStore.getState().form) };
+}
+
+export const inspectStore = createStore<InspectState>((set, get) => ({
+  weightsRunId: null,
+  flow: null,
+  flowRunId: null,
+  scrub: null,
+  checks: {},
+  inspection: null,
+  inspectionError: null,
+  sample: 0,
+  vectorFormNode: null,
+  setWeightsRun: (runId) => set({ weightsRunId: runId, checks: {}, inspection: null }),
+  loadFlow: async (runId) => {
+    const flow = await api.gradientFlow(runId);
+    set({ flow, flowRunId: runId, scrub: get().flowRunId === runId ? get().scrub : null });
+  },
+  setScrub: (index) => set({ scrub: index }),
+  gradientCheck: async (nodeId) => {
+    set({ checks: { ...get().checks, [nodeId]: { state: 'running' } } });
+    try {
+      const result = await api.gradientCheck(inspectTarget(), nodeId, 4);
+      set({ checks: { ...get().checks, [nodeId]: { state: 'done', result } } });
+    } catch (e) {
+      set({ checks: { ...get().checks, [nodeId]: { state: 'error', error: (e as Error).message } } });
+    }
+  },
+  inspect: async (sample) => {
+    set({ sample, inspectionError: null });
+    try {
+      set({ inspection: await api.inspectNetwork(inspectTarget(), sample) });
+    } catch (e) {
+      set({ inspectionError: (e as Error).message, inspection: null });
+    }
+  },
+  openVectorForm: (nodeId) => set({ vectorFormNode: nodeId }),
+}));
+
+/** The step index the graph shows: the scrubbed one, or the latest. */
+export function shownStepIndex(s: Pick<InspectState, 'flow' | 'scrub'>): number | null {
+  if (!s.flow || s.flow.steps.length === 0) return null;
+  return s.scrub === null ? s.flow.steps.length - 1 : Math.min(s.scrub, s.flow.steps.length - 1);
+}
+
+/** ||dW|| of every layer at the shown step. */
+export function normsAtShownStep(s: Pick<InspectState, 'flow' | 'scrub'>): Record<string, number> {
+  const k = shownStepIndex(s);
+  if (k === null || !s.flow) return {};
+  const out: Record<string, number> = {};
+  for (const l of s.flow.layers) {
+    const n = l.norms.dW[k];
+    if (n !== null) out[l.layerId] = n;
+  }
+  return out;
+}

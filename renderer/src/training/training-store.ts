@@ -1,0 +1,209 @@
+import { createStore } from 'zustand/vanilla';
+import type { DataPreview, DataSpec, OptimizerName, TrainingEventMessage, TrainingStatusName, UiTrainingEvent } from '../../../core/api/contract';
+
+/** The training form, as typed (strings, so a half-typed number stays in its field). */
+export interface TrainingForm {
+  dataKind: 'sample' | 'fashion-mnist' | 'path';
+  dataPath: string;
+  optimizer: OptimizerName;
+  lr: string;
+  momentum: string;
+  epochs: string;
+  batchSize: string;
+  seed: string;
+  validationFraction: string;
+  statsEvery: string;
+  backend: string;
+  runName: string;
+}
+
+/** Columnar series for uPlot: one x array and its y arrays, nulls where a series has no point. */
+export interface LiveSeries {
+  step: number[];
+  loss: (number | null)[];
+  accuracy: (number | null)[];
+  valLoss: (number | null)[];
+  valAccuracy: (number | null)[];
+  lr: (number | null)[];
+  stepMs: (number | null)[];
+}
+
+export interface TrainingState {
+  form: TrainingForm;
+  preview: DataPreview | null;
+  previewError: string | null;
+  /** The run the dashboard follows. */
+  runId: number | null;
+  status: TrainingStatusName | 'starting' | 'idle';
+  message: string | null;
+  backendUsed: string | null;
+  step: number;
+  totalSteps: number;
+  firstStep: number;
+  epoch: number;
+  imagesPerSec: number;
+  /** Seconds left at the recent pace, null before it is known. */
+  secondsLeft: number | null;
+  testAccuracy: number | null;
+  series: LiveSeries;
+  /** Bumped when series gained points (plots redraw on it). */
+  seriesVersion: number;
+  /** Bumped on every layerStats event (the gradient panel refetches, throttled). */
+  statsVersion: number;
+}
+
+const emptySeries = (): LiveSeries => ({ step: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [], stepMs: [] });
+
+export const DEFAULT_FORM: TrainingForm = {
+  dataKind: 'sample',
+  dataPath: '',
+  optimizer: 'adam',
+  lr: '0.001',
+  momentum: '0.9',
+  epochs: '2',
+  batchSize: '64',
+  seed: '1',
+  validationFraction: '0.1',
+  statsEvery: '10',
+  backend: 'auto',
+  runName: '',
+};
+
+export function dataSpecOf(form: TrainingForm): DataSpec {
+  return form.dataKind === 'path' ? form.dataPath.trim() : form.dataKind;
+}
+
+export const trainingStore = createStore<TrainingState>(() => ({
+  form: DEFAULT_FORM,
+  preview: null,
+  previewError: null,
+  runId: null,
+  status: 'idle',
+  message: null,
+  backendUsed: null,
+  step: 0,
+  totalSteps: 0,
+  firstStep: 1,
+  epoch: 0,
+  imagesPerSec: 0,
+  secondsLeft: null,
+  testAccuracy: null,
+  series: emptySeries(),
+  seriesVersion: 0,
+  statsVersion: 0,
+}));
+
+export function setForm(patch: Partial<TrainingForm>): void {
+  trainingStore.setState((s) => ({ form: { ...s.form, ...patch } }));
+}
+
+/** Starts following run `runId` from scratch (a new run, or a continued one). */
+export function followRun(runId: number, backendUsed: string | null): void {
+  pace.length = 0;
+  queue.length = 0;
+  trainingStore.setState({ runId, status: 'running', message: null, backendUsed, step: 0, totalSteps: 0, epoch: 0, imagesPerSec: 0, secondsLeft: null, testAccuracy: null, series: emptySeries(), seriesVersion: 0 });
+  const pending = early.get(runId) ?? [];
+  early.clear();
+  for (const event of pending) enqueue(event);
+}
+
+type Point = Partial<Record<Exclude<keyof LiveSeries, 'step'>, number | null>>;
+
+function pushPoint(series: LiveSeries, step: number, values: Point): void {
+  const n = series.step.length;
+  if (n > 0 && series.step[n - 1] === step) {
+    for (const [k, v] of Object.entries(values)) (series as unknown as Record<string, (number | null)[]>)[k][n - 1] = v as number | null;
+    return;
+  }
+  series.step.push(step);
+  for (const key of ['loss', 'accuracy', 'valLoss', 'valAccuracy', 'lr', 'stepMs'] as const) series[key].push(values[key] ?? null);
+}
+
+/**
+ * Events arrive far faster than a screen refreshes; they are queued and applied once per animation
+ * frame, so a fast run costs the UI thread one state update per frame, not one per step.
+ */
+const queue: UiTrainingEvent[] = [];
+const pace: { t: number; step: number }[] = [];
+let frameRequested = false;
+
+/** Events of runs not (yet) followed: a run's first events can arrive before startTraining answers. */
+const early = new Map<number, UiTrainingEvent[]>();
+const EARLY_LIMIT = 500;
+
+export function receiveTrainingEvent(message: TrainingEventMessage): void {
+  if (message.runId !== trainingStore.getState().runId) {
+    const list = early.get(message.runId) ?? [];
+    if (list.length < EARLY_LIMIT) list.push(message.event);
+    early.set(message.runId, list);
+    return;
+  }
+  enqueue(message.event);
+}
+
+function enqueue(event: UiTrainingEvent): void {
+  queue.push(event);
+  if (!frameRequested) {
+    frameRequested = true;
+    requestAnimationFrame(flush);
+  }
+}
+
+function flush(): void {
+  frameRequested = false;
+  const events = queue.splice(0);
+  if (events.length === 0) return;
+  const s = trainingStore.getState();
+  const series = s.series;
+  const next: Partial<TrainingState> = {};
+  let grew = false;
+  let stats = false;
+  let recentMs = 0;
+  let recentImages = 0;
+  for (const e of events) {
+    switch (e.type) {
+      case 'started':
+        Object.assign(next, { totalSteps: e.totalSteps, firstStep: e.firstStep, backendUsed: `${e.backend} (${e.backendDescription})` });
+        break;
+      case 'step':
+        pushPoint(series, e.step, { loss: e.loss, accuracy: e.accuracy, lr: e.lr, stepMs: e.stepMs });
+        Object.assign(next, { step: e.step, epoch: e.epoch, imagesPerSec: e.imagesPerSec });
+        recentMs += e.stepMs;
+        recentImages += (e.imagesPerSec * e.stepMs) / 1000;
+        grew = true;
+        break;
+      case 'epoch':
+        pushPoint(series, e.step, { valLoss: e.valLoss, valAccuracy: e.valAccuracy });
+        grew = true;
+        break;
+      case 'layerStats':
+        stats = true;
+        break;
+      case 'status':
+        Object.assign(next, { status: e.status, message: e.message ?? null });
+        break;
+      case 'evaluation':
+        if (e.split === 'test') next.testAccuracy = e.accuracy;
+        break;
+      case 'ended':
+        Object.assign(next, { status: e.status, message: e.message ?? null, testAccuracy: e.testAccuracy, secondsLeft: 0 });
+        break;
+      default:
+        break;
+    }
+  }
+  const total = next.totalSteps ?? s.totalSteps;
+  const step = next.step ?? s.step;
+  if (recentImages > 0 && total > 0) {
+    next.imagesPerSec = (recentImages * 1000) / recentMs;
+    // Time left from the wall-clock pace of the last few seconds (validation and pauses included).
+    const now = performance.now();
+    pace.push({ t: now, step });
+    while (pace.length > 2 && now - pace[0].t > 5000) pace.shift();
+    const first = pace[0];
+    if (next.secondsLeft === undefined && pace.length > 1 && step > first.step) next.secondsLeft = ((total - step) * (now - first.t)) / (step - first.step) / 1000;
+  }
+  if (grew) next.seriesVersion = s.seriesVersion + 1;
+  if (stats) next.statsVersion = s.statsVersion + 1;
+  trainingStore.setState(next);
+}
