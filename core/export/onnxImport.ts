@@ -29,6 +29,13 @@ import { constantNodeValue, tensorValues, type ConstantTensor } from './onnxValu
 
 export { SUPPORTED_OPS, type ImportProblem } from './onnxChain';
 
+/** `Conv node "conv1": ...`, `tensor "t": ...`, `graph "g": ...`, or the bare sentence when it names its place itself. */
+function describeProblem(p: ImportProblem): string {
+  if (!p.opType) return p.problem;
+  if (['tensor', 'input', 'initializer', 'graph'].includes(p.opType)) return `${p.opType} "${p.node}": ${p.problem}`;
+  return `${p.opType} node "${p.node}": ${p.problem}`;
+}
+
 export class OnnxImportError extends Error {
   /** The message without the source: "not imported, N problems: ...". */
   readonly detail: string;
@@ -37,7 +44,7 @@ export class OnnxImportError extends Error {
     readonly source: string,
     readonly problems: ImportProblem[],
   ) {
-    const detail = `not imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map((p) => `${p.opType ? `${p.opType} ` : ''}node "${p.node}": ${p.problem}`).join('; ')}`;
+    const detail = `not imported, ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${problems.map(describeProblem).join('; ')}`;
     super(`${source}: ${detail}`);
     this.detail = detail;
     this.name = 'OnnxImportError';
@@ -48,7 +55,7 @@ function inputShape(model: OnnxModel, constants: Map<string, ConstantTensor>, pr
   const graphName = model.graph?.name || 'graph';
   const inputs = (model.graph?.input ?? []).filter((i) => !constants.has(i.name));
   if (inputs.length !== 1) {
-    problems.push({ node: graphName, opType: '', problem: `the graph has ${inputs.length} inputs (${inputs.map((i) => `"${i.name}"`).join(', ')}); the workbench takes exactly one` });
+    problems.push({ node: graphName, opType: 'graph', problem: `has ${inputs.length} inputs (${inputs.map((i) => `"${i.name}"`).join(', ')}); the workbench takes exactly one` });
     return null;
   }
   const input = inputs[0];
@@ -61,7 +68,7 @@ function inputShape(model: OnnxModel, constants: Map<string, ConstantTensor>, pr
   const fixed = dims.slice(1);
   if ((dims.length !== 4 && dims.length !== 2) || fixed.some((v) => v === null)) {
     const shown = (tensorType.shape?.dim ?? []).map((d) => d.dimParam || d.dimValue || '?').join(' x ');
-    problems.push({ node: input.name, opType: 'input', problem: `input shape [${shown}]: expected N x C x H x W or N x K with fixed C, H, W (K)` });
+    problems.push({ node: input.name, opType: 'input', problem: `shape [${shown}]: expected N x C x H x W or N x K with fixed C, H, W (K)` });
     return null;
   }
   const shape = dims.length === 4 ? { d: fixed[0]!, a: fixed[1]!, b: fixed[2]! } : { d: fixed[0]!, a: 1, b: 1 };
@@ -119,7 +126,7 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx', options: On
   const problems: ImportProblem[] = [];
   if (!model.graph) throw new OnnxImportError(source, [{ node: source, opType: '', problem: 'not an ONNX model (it has no graph)' }]);
   const opset = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
-  if (opset && Number(opset.version) < 7) problems.push({ node: model.graph.name || 'graph', opType: '', problem: `opset ${opset.version} is older than 7` });
+  if (opset && Number(opset.version) < 7) problems.push({ node: model.graph.name || 'graph', opType: 'graph', problem: `opset ${opset.version} is older than 7` });
   const nodes = model.graph.node ?? [];
 
   const constants = new Map<string, ConstantTensor>();
@@ -234,7 +241,7 @@ function buildImportedModel(model: OnnxModel, importer: ChainImporter, input: Sh
   try {
     return loadModel(modelFile);
   } catch (e) {
-    if (e instanceof ModelFormatError) throw new OnnxImportError(source, [{ node: e.where, opType: '', problem: e.problem }]);
+    if (e instanceof ModelFormatError) throw new OnnxImportError(source, [{ node: e.where, opType: '', problem: e.message }]);
     throw e;
   }
 }

@@ -160,25 +160,33 @@ describe('ONNX import', () => {
     expect((error as Error).message).toMatch(/^bad\.onnx: not imported, 3 problems: Conv node "conv_a": .*BatchNormalization node "bn_1".*Elu node "elu_1"/);
   });
 
-  it('rejects branches, a second input, garbage bytes and a softmax in the middle, naming the place', () => {
+  it('rejects branches, a second input, garbage bytes, a softmax in the middle, a dynamic image size and NCHW-flattened scores, naming the place', () => {
     const loaded = makeModel(template('simplenn-3layer'), 1);
     const bytes = exportOnnx(loaded);
     expect(() => importOnnx(bytes.subarray(0, 100), 'cut.onnx')).toThrow(/^cut\.onnx: not imported/);
     expect(() => importOnnx(new TextEncoder().encode('{"format": "cnnwb-model"}'), 'json.onnx')).toThrow(/json\.onnx: not imported.*not an ONNX model/);
     const twoInputs = decodeOnnxModel(bytes);
     twoInputs.graph!.input!.push(input('mask', ['N', 1, 28, 28]));
-    expect(() => importOnnx(encodeOnnxModel(twoInputs), 'two.onnx')).toThrow(/two\.onnx: not imported, 1 problem: node ".*": the graph has 2 inputs \("x", "mask"\)/);
+    expect(() => importOnnx(encodeOnnxModel(twoInputs), 'two.onnx')).toThrow(/two\.onnx: not imported, 1 problem: graph ".*": has 2 inputs \("x", "mask"\); the workbench takes exactly one$/);
 
     const g = new OnnxGraphBuilder();
     const a = g.node('Relu', 'left', ['image'], 'a');
     g.node('Tanh', 'right', ['image'], 'b');
     g.node('Softmax', 'mid_softmax', [a], 'c', [attrInt('axis', 1)]);
     g.node('Relu', 'after', ['c'], 'y');
-    expect(() => importOnnx(foreignModel(g, ['N', 4], 'y', 4), 'branch.onnx')).toThrow(/tensor node "image": feeds 2 nodes \("left", "right"\)/);
+    expect(() => importOnnx(foreignModel(g, ['N', 4], 'y', 4), 'branch.onnx')).toThrow(/tensor "image": feeds 2 nodes \("left", "right"\)/);
 
     const h = new OnnxGraphBuilder();
     const s = h.node('Softmax', 'mid_softmax', ['image'], 'c', [attrInt('axis', 1)]);
     h.node('Relu', 'after', [s], 'y');
     expect(() => importOnnx(foreignModel(h, ['N', 4], 'y', 4), 'mid.onnx')).toThrow(/Softmax node "mid_softmax": Softmax is only supported at the end/);
+
+    const dynamic = new OnnxGraphBuilder();
+    dynamic.node('Relu', 'r', ['image'], 'y');
+    expect(() => importOnnx(foreignModel(dynamic, ['N', 1, 'H', 'W'], 'y', 4), 'dyn.onnx')).toThrow(/^dyn\.onnx: not imported, 1 problem: input "image": shape \[N x 1 x H x W\]: expected N x C x H x W or N x K with fixed C, H, W \(K\)$/);
+
+    const nchwScores = new OnnxGraphBuilder();
+    nchwScores.node('Flatten', 'f', [nchwScores.node('Relu', 'r', ['image'], 't')], 'y');
+    expect(() => importOnnx(foreignModel(nchwScores, ['N', 2, 2, 1], 'y', 4), 'nchw.onnx')).toThrow(/tensor "y": the scores are an image flattened in NCHW order/);
   });
 });
