@@ -1,5 +1,8 @@
 /**
- * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N]
+ * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--relaxed-simd]
+ *
+ * --relaxed-simd runs every child with Node 20's --experimental-wasm-relaxed-simd, so the wasm-simd
+ * backend takes its fused multiply-add kernels, as it does by default in Electron 45 and Node >= 22.
  *
  * Trains the 3-layer simpleNN template at batch 128 (forward, backward, SGD step) on each of our
  * available compute backends and, in the same run, the same model, batch and optimizer in
@@ -56,7 +59,8 @@ async function child(system: string, dataFile: string): Promise<void> {
 function runChild(system: string, dataFile: string, log: (line: string) => void): SystemResult | { system: string; error: string } {
   log(`running ${system} ...`);
   // The child's stderr (progress of slow systems, errors) goes straight to ours.
-  const out = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', system, '--data', dataFile, ...argv], {
+  const flags = argv.includes('--relaxed-simd') ? ['--experimental-wasm-relaxed-simd'] : [];
+  const out = spawnSync(process.execPath, [...flags, '--import', 'tsx', SELF, '--child', system, '--data', dataFile, ...argv], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
     stdio: ['ignore', 'pipe', 'inherit'],

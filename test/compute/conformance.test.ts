@@ -9,16 +9,35 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComputeBackend, Tensor } from '../../core/compute/backend';
 import { ACTIVATION_KINDS } from '../../core/graph/format';
 import { createReferenceBackend } from '../../core/compute/reference/typedArrayBackend';
+import type { BackendFactory } from '../../core/compute/backend';
 import { BACKEND_FACTORIES } from '../../core/compute/registry';
+import { hasRelaxedSimd, kernelsUnavailableReason } from '../../core/compute/wasm/kernelModule';
+import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 import { Random } from '../../core/util/random';
 import { maxRelativeError, poolWindows, randomIndexMap, randomValues } from './fixtures';
 
 // The wasm kernels are a build product: make sure they are current (instant when they are).
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
-const availability = await Promise.all(BACKEND_FACTORIES.map(async (f) => ({ factory: f, status: await f.available() })));
+/**
+ * The registry's wasm-simd takes the relaxed-SIMD (fma) kernels where the engine validates them;
+ * the build without them is tested too, so both builds are covered wherever they can run.
+ */
+const relaxed = hasRelaxedSimd();
+const otherWasmBuild: BackendFactory = {
+  name: 'wasm-simd',
+  dtype: 'float32',
+  available: async () => {
+    const reason = kernelsUnavailableReason();
+    if (reason) return { ok: false, reason };
+    return relaxed ? { ok: true } : { ok: false, reason: 'this engine does not validate relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd; Electron 45 has it)' };
+  },
+  create: () => WasmSimdBackend.create(undefined, false),
+};
+const factories = [...BACKEND_FACTORIES, { ...otherWasmBuild, label: relaxed ? 'wasm-simd without fma' : 'wasm-simd with relaxed fma' }];
+const availability = await Promise.all(factories.map(async (f) => ({ factory: f, label: 'label' in f ? f.label : f.name, status: await f.available() })));
 const TOLERANCE = 2e-5;
 
-describe.each(availability)('compute backend $factory.name', ({ factory, status }) => {
+describe.each(availability)('compute backend $label', ({ factory, status }) => {
   if (!status.ok) {
     it.skip(`unavailable here: ${status.reason}`, () => {});
     return;

@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const KERNELS_WASM_PATH = fileURLToPath(new URL('../../../build/wasm/kernels.wasm', import.meta.url));
+/** The same kernels with fused multiply-adds (relaxed SIMD), used where the engine validates them. */
+export const RELAXED_KERNELS_WASM_PATH = fileURLToPath(new URL('../../../build/wasm/kernels-relaxed.wasm', import.meta.url));
 /** Must equal --maximumMemory in scripts/build-wasm.mjs (64 KiB pages: 2 GiB). */
 export const MAXIMUM_PAGES = 32768;
 /** The kernels' own static data lives below this offset; tensors start here. */
@@ -29,6 +31,19 @@ export function kernelsUnavailableReason(): string | null {
   return null;
 }
 
-export function loadKernelModule(): WebAssembly.Module {
-  return new WebAssembly.Module(readFileSync(KERNELS_WASM_PATH));
+/** Whether this engine takes the relaxed-SIMD build (Electron 45, Node >= 22; Node 20 only behind a flag). */
+export function hasRelaxedSimd(): boolean {
+  return existsSync(RELAXED_KERNELS_WASM_PATH) && WebAssembly.validate(readFileSync(RELAXED_KERNELS_WASM_PATH));
+}
+
+export interface KernelModule {
+  module: WebAssembly.Module;
+  /** True when the GEMM uses fused multiply-adds (relaxed SIMD). */
+  fused: boolean;
+}
+
+/** The relaxed-SIMD build where this engine takes it (and `preferFused`), else the plain simd128 one. */
+export function loadKernelModule(preferFused = true): KernelModule {
+  const fused = preferFused && hasRelaxedSimd();
+  return { module: new WebAssembly.Module(readFileSync(fused ? RELAXED_KERNELS_WASM_PATH : KERNELS_WASM_PATH)), fused };
 }

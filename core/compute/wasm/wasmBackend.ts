@@ -57,23 +57,25 @@ export class WasmSimdBackend implements ComputeBackend {
     private readonly arena: Arena,
     private readonly pool: ThreadPool,
     private readonly kernels: KernelExports,
+    fused: boolean,
   ) {
-    this.description = `wasm simd128, ${pool.threads} thread${pool.threads === 1 ? '' : 's'}`;
+    this.description = `wasm simd128${fused ? ' + relaxed fma' : ''}, ${pool.threads} thread${pool.threads === 1 ? '' : 's'}`;
     for (let t = 0; t < pool.threads; t++) {
       this.scratch.push({ Ap: arena.allocate(PACK_A_FLOATS * 4), Bp: arena.allocate(PACK_B_FLOATS * 4), tile: arena.allocate(TILE_FLOATS * 4) });
     }
   }
 
-  static async create(threads = availableParallelism()): Promise<WasmSimdBackend> {
+  /** threads: all cores by default; preferFused: take the relaxed-SIMD (fma) kernels where they run. */
+  static async create(threads = availableParallelism(), preferFused = true): Promise<WasmSimdBackend> {
     const reason = kernelsUnavailableReason();
     if (reason) throw new Error(`wasm-simd backend unavailable: ${reason}`);
-    const module = loadKernelModule();
+    const { module, fused } = loadKernelModule(preferFused);
     const memory = new WebAssembly.Memory({ initial: Math.ceil((RESERVED_BYTES + (1 << 20)) / 65536), maximum: MAXIMUM_PAGES, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const kernels = instance.exports as unknown as KernelExports;
     for (const name of KERNEL_NAMES) if (typeof kernels[name] !== 'function') throw new Error(`wasm-simd: kernels.wasm lacks export ${name} (rebuild with npm run build:wasm)`);
     const pool = await ThreadPool.start(Math.max(1, threads), module, memory, kernels);
-    const backend = new WasmSimdBackend(new Arena(memory), pool, kernels);
+    const backend = new WasmSimdBackend(new Arena(memory), pool, kernels, fused);
     backend.warmUp();
     return backend;
   }

@@ -121,6 +121,14 @@ function packB(transB: bool, B: usize, n: i32, k: i32, j0: i32, nc: i32, p0: i32
   }
 }
 
+// c + a*b: one fused multiply-add where the build enables relaxed SIMD (kernels-relaxed.wasm).
+// @ts-ignore: decorator
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // C[row .. row+rows, col .. col+cols) (+)= Ap-panel (MR x kc) * Bp-panel (kc x NR).
 // @ts-ignore: decorator
 @inline
@@ -131,17 +139,17 @@ function microKernel(kc: i32, ap: usize, bp: usize, C: usize, ldc: i32, row: i32
     const a0 = v128.load(ap);
     const a1 = v128.load(ap, 16);
     let b = v128.load32_splat(bp);
-    c00 = f32x4.add(c00, f32x4.mul(a0, b));
-    c10 = f32x4.add(c10, f32x4.mul(a1, b));
+    c00 = madd(a0, b, c00);
+    c10 = madd(a1, b, c10);
     b = v128.load32_splat(bp, 4);
-    c01 = f32x4.add(c01, f32x4.mul(a0, b));
-    c11 = f32x4.add(c11, f32x4.mul(a1, b));
+    c01 = madd(a0, b, c01);
+    c11 = madd(a1, b, c11);
     b = v128.load32_splat(bp, 8);
-    c02 = f32x4.add(c02, f32x4.mul(a0, b));
-    c12 = f32x4.add(c12, f32x4.mul(a1, b));
+    c02 = madd(a0, b, c02);
+    c12 = madd(a1, b, c12);
     b = v128.load32_splat(bp, 12);
-    c03 = f32x4.add(c03, f32x4.mul(a0, b));
-    c13 = f32x4.add(c13, f32x4.mul(a1, b));
+    c03 = madd(a0, b, c03);
+    c13 = madd(a1, b, c13);
     ap += 32;
     bp += 16;
   }
