@@ -91,10 +91,11 @@ def read_idx(path):
     else:
         items = array.array(fmt)
         items.frombytes(body)
-        if sys.byteorder == "little":
+        if sys.byteorder == "little" and size > 1:
             items.byteswap()
         values = torch.tensor(items)
-        value_range = (float(values.min()), float(values.max())) if values.numel() else (0.0, 1.0)
+        # the workbench's raw range: the type's for bytes, the values' otherwise
+        value_range = (-128.0, 127.0) if code == 0x09 else (float(values.min()), float(values.max())) if values.numel() else (0.0, 1.0)
     return values.reshape(dims), value_range
 
 

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createReferenceBackend } from '../../core/compute/reference/typedArrayBackend';
 import { encodeIdxUbyte } from '../../core/data/idx-write';
-import { applyPreprocessing, type Preprocessing } from '../../core/data/preprocessing';
+import { loadIdxPair } from '../../core/data/idx';
+import { applyPreprocessing, fitPreprocessing, type Preprocessing } from '../../core/data/preprocessing';
 import { Network } from '../../core/engine/network';
 import { vecToNchw } from '../../core/export/layout';
 import { importOnnx } from '../../core/export/onnxImport';
@@ -178,6 +179,38 @@ describe(`PyTorch script export${skipReason}`, () => {
       const raw = randomInputs(shapeSize(loaded.spec.input), 3, 8, true);
       const ours = ourScores(loaded, preprocessed(loaded, raw), 3);
       expect(maxAbsDiff(ourScores(imported, preprocessed(imported, raw), 3), ours), name).toBeLessThan(1e-4 * Math.max(1, maxAbs(ours)));
+    }
+  });
+
+  it.skipIf(!python)('without weights the script fits the preprocessing as the workbench does (idx4 colour images; per-channel standardisation, per-pixel mean)', () => {
+    const graph = chain('colour', [
+      { kind: 'input', params: { channels: 3, height: 5, width: 4 } },
+      { kind: 'conv', params: { filters: 2, size: 3, stride: 1, padding: 1, activation: 'relu' } },
+      { kind: 'fc', params: { units: 3, activation: 'linear' } },
+      { kind: 'output', params: { loss: 'softmax_ce', classes: 3, C: null } },
+    ]);
+    const spec = makeModel(graph, 1).spec;
+    const count = 30;
+    const random = new Random(4);
+    // channel 0 below 128, channel 2 constant (its std must come out as 1)
+    const images = Uint8Array.from({ length: count * 60 }, (_, i) => (i % 3 === 2 ? 200 : random.int(256)) & (i % 3 === 0 ? 0x7f : 0xff));
+    for (const options of [{ scaleToUnit: true, mean: 'per-channel', standardize: true }, { scaleToUnit: true, mean: 'per-pixel', standardize: false }] as const) {
+      const dir = join(root, `fit-${options.mean}`);
+      mkdirSync(dir, { recursive: true });
+      for (const [name, content] of exportTorch({ spec, graphName: 'colour', config: resolveTrainingConfig({ preprocessing: options }) })) writeFileSync(join(dir, name), content);
+      writeFileSync(join(dir, 'train-images-idx3-ubyte'), encodeIdxUbyte([count, 5, 4, 3], images));
+      writeFileSync(join(dir, 'train-labels-idx1-ubyte'), encodeIdxUbyte([count], Uint8Array.from({ length: count }, (_, i) => i % 3)));
+      runScript(dir, ['--data', dir, '--epochs', '0', '--validation-fraction', '0', '--save', 'fitted.json']);
+      const saved = readManifest(join(dir, 'fitted.json'));
+      const ours = fitPreprocessing(loadIdxPair(join(dir, 'train-images-idx3-ubyte'), join(dir, 'train-labels-idx1-ubyte')), options);
+      const nchw = (values: number[]) => (options.mean === 'per-pixel' ? vecToNchw(values, ours.shape, 1) : values);
+      expect(saved.get('preprocess.offset')![0]).toBe(ours.offset);
+      expect(saved.get('preprocess.scale')![0]).toBeCloseTo(ours.scale, 9);
+      expect(maxAbsDiff(saved.get('preprocess.mean')!, nchw(ours.meanValues)), options.mean).toBeLessThan(1e-6);
+      if (options.standardize) {
+        expect(ours.stdValues[2]).toBe(1);
+        expect(maxAbsDiff(saved.get('preprocess.std')!, ours.stdValues)).toBeLessThan(1e-6);
+      } else expect(Array.from(new Set(saved.get('preprocess.std')!))).toEqual([1]);
     }
   });
 
