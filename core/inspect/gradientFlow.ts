@@ -6,13 +6,14 @@
  * Thresholds (stated in the UI): with r = ||dW^m|| / ||W^m|| (the size of the gradient relative to
  * the weights it updates),
  *   vanishing  r < VANISHING_RATIO  (1e-5: an SGD step of lr 0.1 would change W^m by < 1e-6 of itself)
- *   exploding  r > EXPLODING_RATIO  (10: one step at lr 0.1 would move W^m by more than itself),
+ *   exploding  r > EXPLODING_RATIO  (100: one SGD step at lr 0.01 would move W^m by more than itself;
+ *              the last layer at initialisation often shows r ~ 10, so 10 would cry wolf),
  *              or any norm not finite.
  */
 import type { Histogram, LayerStat, StatTensor } from '../store/records';
 
 export const VANISHING_RATIO = 1e-5;
-export const EXPLODING_RATIO = 10;
+export const EXPLODING_RATIO = 100;
 /** A layer warns of dead ReLUs when at least this fraction of its units output 0 on the whole batch. */
 export const DEAD_RELU_FRACTION = 0.5;
 

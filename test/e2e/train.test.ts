@@ -59,6 +59,7 @@ describe('train and inspect in the browser', () => {
     await page.locator('.workbench[data-ready="true"]').waitFor();
     await page.getByLabel('Start from a template').selectOption('simplenn-3layer');
     await page.getByRole('status', { name: 'Trainability' }).filter({ hasText: 'Ready to train' }).waitFor();
+    await tab('Train'); // the dock starts closed
   });
 
   afterAll(async () => {
@@ -167,6 +168,7 @@ describe('train and inspect in the browser', () => {
 
     await page.reload();
     await page.locator('.workbench[data-ready="true"]').waitFor();
+    expect(await page.getByRole('tabpanel', { name: 'Runs' }).isHidden()).toBe(true);
     await tab('Runs');
     const rows = page.getByRole('table', { name: 'Runs list' }).locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(2);

@@ -202,12 +202,12 @@ describe('gradient flow from stored statistics', () => {
   it('orders layers as the network does and warns of vanishing and exploding gradients', () => {
     const stats = [
       stat(1, 'fc1', 'W', 2), stat(1, 'fc1', 'dW', 0.5), stat(1, 'conv1', 'W', 1), stat(1, 'conv1', 'dW', 0.1),
-      stat(50, 'fc1', 'W', 2), stat(50, 'fc1', 'dW', 100), stat(50, 'conv1', 'W', 1), stat(50, 'conv1', 'dW', VANISHING_RATIO / 10),
+      stat(50, 'fc1', 'W', 2), stat(50, 'fc1', 'dW', 1000), stat(50, 'conv1', 'W', 1), stat(50, 'conv1', 'dW', VANISHING_RATIO / 10),
     ];
     const flow = gradientFlow(stats, ['conv1', 'pool1', 'fc1']);
     expect(flow.steps).toEqual([1, 50]);
     expect(flow.layers.map((l) => l.layerId)).toEqual(['conv1', 'fc1']);
-    expect(flow.layers[1].norms.dW).toEqual([0.5, 100]);
+    expect(flow.layers[1].norms.dW).toEqual([0.5, 1000]);
     expect(flow.layers[0].norms.db).toEqual([null, null]);
     expect(flow.layers[0].histograms.dW[1]?.counts).toEqual([50]);
     expect(flow.warnings[0]).toEqual([]);
