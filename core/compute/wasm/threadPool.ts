@@ -14,13 +14,16 @@ const OP = 2;
 const ACTIVE = 3;
 const FAILED = 4;
 export const ARGS_PER_ROW = 20;
+/** Bytes of the shared buffer a failing worker writes its error message into. */
+export const ERROR_BYTES = 1024;
 
 export class ThreadPool {
   /** Argument rows, one per thread: fill rows 0..active-1, then call dispatch. */
   readonly args: Float64Array;
   private readonly control: Int32Array;
   private readonly workers: Worker[] = [];
-  private readonly errors: string[] = [];
+  /** A failing worker's message (UTF-8, zero-terminated): readable synchronously, unlike postMessage. */
+  private readonly errorText: Uint8Array;
   private disposed = false;
 
   private constructor(
@@ -29,6 +32,7 @@ export class ThreadPool {
   ) {
     this.control = new Int32Array(new SharedArrayBuffer(8 * 4));
     this.args = new Float64Array(new SharedArrayBuffer(threads * ARGS_PER_ROW * 8));
+    this.errorText = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   }
 
   static async start(threads: number, module: WebAssembly.Module, memory: WebAssembly.Memory, kernels: KernelExports): Promise<ThreadPool> {
@@ -41,6 +45,7 @@ export class ThreadPool {
           memory,
           control: pool.control.buffer,
           args: pool.args.buffer,
+          errorText: pool.errorText.buffer,
           index,
           opNames: KERNEL_NAMES,
           argsPerRow: ARGS_PER_ROW,
@@ -50,9 +55,8 @@ export class ThreadPool {
       pool.workers.push(worker);
       starts.push(
         new Promise<void>((resolve, reject) => {
-          worker.on('message', (message: { ready?: boolean; error?: string }) => {
+          worker.on('message', (message: { ready?: boolean }) => {
             if (message.ready) resolve();
-            if (message.error) pool.errors.push(message.error);
           });
           worker.once('error', (error) => reject(new Error(`wasm-simd thread ${index} failed to start: ${error.message}`)));
           worker.once('exit', (code) => reject(new Error(`wasm-simd thread ${index} exited (code ${code}) before it was ready`)));
@@ -94,9 +98,13 @@ export class ThreadPool {
     for (let pending = Atomics.load(c, PENDING); pending !== 0; pending = Atomics.load(c, PENDING)) {
       Atomics.wait(c, PENDING, pending);
     }
-    if (failure) throw failure;
     const failed = Atomics.exchange(c, FAILED, 0);
-    if (failed) throw new Error(`wasm-simd thread ${failed - 1}: kernel ${name} failed${this.errors.length ? `: ${this.errors.join('; ')}` : ''}`);
+    if (failure) throw failure;
+    if (failed) {
+      const end = this.errorText.indexOf(0);
+      const text = new TextDecoder().decode(this.errorText.slice(0, end < 0 ? ERROR_BYTES : end));
+      throw new Error(text || `wasm-simd thread ${failed - 1}: kernel ${name} failed`);
+    }
   }
 
   async dispose(): Promise<void> {

@@ -3,7 +3,7 @@
 // starts the same under node, tsx and vitest.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control, args, index, opNames, argsPerRow } = workerData;
+const { module, memory, control, args, errorText, index, opNames, argsPerRow } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const kernels = opNames.map((name) => instance.exports[name]);
 const ctrl = new Int32Array(control);
@@ -27,8 +27,12 @@ for (;;) {
       kernels[op](a[b], a[b + 1], a[b + 2], a[b + 3], a[b + 4], a[b + 5], a[b + 6], a[b + 7], a[b + 8], a[b + 9],
         a[b + 10], a[b + 11], a[b + 12], a[b + 13], a[b + 14], a[b + 15], a[b + 16], a[b + 17], a[b + 18], a[b + 19]);
     } catch (error) {
+      // Written before FAILED is set, read by the caller after every thread has counted off.
+      const text = new TextEncoder().encode(`wasm-simd thread ${index}: kernel ${opNames[op]} failed: ${error}`);
+      const bytes = new Uint8Array(errorText);
+      bytes.fill(0);
+      bytes.set(text.subarray(0, bytes.length - 1));
       Atomics.store(ctrl, FAILED, index + 1);
-      parentPort.postMessage({ error: `wasm-simd thread ${index}: kernel ${opNames[op]} failed: ${error}` });
     }
   }
   if (Atomics.sub(ctrl, PENDING, 1) === 1) Atomics.notify(ctrl, PENDING);

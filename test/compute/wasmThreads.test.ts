@@ -1,0 +1,76 @@
+/**
+ * The wasm-simd backend's thread pool: a kernel that traps on a worker thread surfaces as an error
+ * on the caller (instead of a hang), and the pool keeps working afterwards; one thread and many
+ * threads compute the same result.
+ */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kernelsUnavailableReason } from '../../core/compute/wasm/kernelModule';
+import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
+
+execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
+const reason = kernelsUnavailableReason();
+
+describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable: ${reason})` : ''}`, () => {
+  let pooled: WasmSimdBackend;
+  let single: WasmSimdBackend;
+  beforeAll(async () => {
+    pooled = await WasmSimdBackend.create(Math.max(2, availableParallelism()));
+    single = await WasmSimdBackend.create(1);
+  });
+  afterAll(() => {
+    pooled?.dispose();
+    single?.dispose();
+  });
+
+  it('says how many threads it runs', () => {
+    expect(pooled.threads).toBeGreaterThanOrEqual(2);
+    expect(pooled.description).toMatch(new RegExp(`${pooled.threads} threads`));
+    expect(single.description).toMatch(/1 thread$/);
+  });
+
+  it('reports a kernel that traps on the caller or on a worker, then keeps working', () => {
+    const count = 4;
+    const length = 40000;
+    const dst = pooled.allocate(length * count);
+    // Entries far outside the memory: every thread's share traps, the caller's error is thrown.
+    const bad = pooled.uploadIndexMap(new Int32Array(length).fill(1 << 29), 8);
+    const small = pooled.allocate(8 * count);
+    expect(() => pooled.gather(small, bad, dst, count)).toThrow(/out of bounds/);
+    // Instances of 2^22 values in a source holding two: the caller's share (instances 0, 1) is in
+    // bounds, the worker's (2, 3) runs past the end of the memory; its message crosses threads.
+    const sourceLength = 1 << 22;
+    const big = pooled.allocate(2 * sourceLength);
+    const reach = pooled.uploadIndexMap(new Int32Array(length).map((_, j) => sourceLength - 1 - (j % 8)), sourceLength);
+    expect(() => pooled.gather(big, reach, dst, count)).toThrow(/wasm-simd thread 1: kernel gather failed: .*out of bounds/);
+    // And the pool still works.
+    const good = pooled.uploadIndexMap(new Int32Array(length).map((_, j) => j % 8), 8);
+    pooled.write(small, Array.from({ length: 8 * count }, (_, j) => j));
+    pooled.gather(small, good, dst, count);
+    const out = pooled.read(dst);
+    expect(out[3 * length + 9]).toBe(3 * 8 + 1);
+  });
+
+  it('gives the same GEMM on one thread as on all of them, for every split', () => {
+    for (const [m, n, k] of [
+      [24, 2001, 40],
+      [403, 12, 70],
+      [12, 9, 8001],
+    ]) {
+      const values = Float32Array.from({ length: Math.max(m * k, k * n) }, (_, j) => Math.sin(j));
+      const results = [pooled, single].map((be) => {
+        const A = be.allocate(m * k);
+        const B = be.allocate(k * n);
+        const C = be.allocate(m * n);
+        be.write(A, values.subarray(0, m * k));
+        be.write(B, values.subarray(0, k * n));
+        be.gemm(false, true, m, n, k, A, B, C, false);
+        return be.read(C);
+      });
+      let worst = 0;
+      for (let j = 0; j < m * n; j++) worst = Math.max(worst, Math.abs(results[0][j] - results[1][j]) / Math.max(1, Math.abs(results[1][j])));
+      expect(worst, `${m}x${n}x${k}`).toBeLessThan(1e-4);
+    }
+  });
+});
