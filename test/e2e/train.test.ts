@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, startTestHost, type TestHost } from './harness';
+import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, repoRoot, startTestHost, type TestHost } from './harness';
 import { nodeLocator } from './scenario';
 
 /**
@@ -72,6 +72,14 @@ describe('train and inspect in the browser', () => {
     await expect.poll(() => page.getByRole('table', { name: 'Class counts' }).locator('tr').count()).toBe(10);
     const backends = await page.getByLabel('Backend').locator('option').allTextContents();
     expect(backends.some((b) => b.startsWith('reference'))).toBe(true);
+    // Import: a folder of IDX files on the host, previewed before training.
+    await page.getByLabel('Data', { exact: true }).selectOption('path');
+    await page.getByLabel('Data path').fill(join(repoRoot, 'resources', 'data', 'fashion-mnist-sample'));
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByLabel('Data preview').textContent()).toMatch(/^IDX .*train-images-idx3-ubyte\.gz/);
+    expect(await page.getByLabel('Data preview').locator('canvas').count()).toBe(8);
+    await page.getByLabel('Data', { exact: true }).selectOption('sample');
+    await expect.poll(() => page.getByLabel('Data preview').textContent()).toMatch(/^Fashion-MNIST sample train/);
   });
 
   it('trains the 3-layer template on the sample: curves move, pause holds, resume continues, stop ends; the UI stays responsive', async () => {

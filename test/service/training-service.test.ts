@@ -38,6 +38,20 @@ describe('training, runs and inspection through the service', () => {
     expect(Math.max(...preview.images[0].pixels)).toBeGreaterThan(100);
   });
 
+  it('previews an imported CSV file: images row-major, class counts, and a bad cell named by line and column', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const rows = ['label,' + Array.from({ length: 16 }, (_, i) => `p${i}`).join(',')];
+    for (let r = 0; r < 6; r++) rows.push([r % 3, ...Array.from({ length: 16 }, (_, i) => (i === r ? 255 : 0))].join(','));
+    const file = join(t.folder, 'tiny.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    const preview = await t.service.previewData(file, 3);
+    expect(preview).toMatchObject({ count: 6, classes: 3, classCounts: [2, 2, 2], shape: { d: 1, a: 4, b: 4 } });
+    // row-major, as the CSV gives them: instance 1 has its bright pixel at row 0, column 1
+    expect(preview.images[1].pixels.indexOf(255)).toBe(1);
+    writeFileSync(file, rows.slice(0, 3).join('\n') + '\n1,' + new Array(16).fill('x').join(',') + '\n');
+    await expect(t.service.previewData(file, 3)).rejects.toThrow(/tiny\.csv:4:2/);
+  });
+
   it('refuses a bad setting before starting, naming the field', async () => {
     const graph = await t.service.getTemplate('simplenn-3layer');
     await expect(async () => t.service.startTraining({ graph, data: 'sample', settings: { batchSize: 0 }, backend: 'auto' })).rejects.toThrow(/batchSize/);

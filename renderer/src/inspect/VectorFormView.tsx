@@ -136,11 +136,11 @@ export function VectorFormView() {
               </div>
               <div className="vf-matrices">
                 <MatrixView id="phiPadZ" symbol="φ(pad(Zᵐ))" meaning="h h d × a_conv b_conv (hover a column)" m={view.phiPadZ} width={620} hoverColumn={column} onHoverColumn={setColumn} />
-                <MatrixView id="W" symbol="Wᵐ" meaning="d^{m+1} × h h d" m={view.W} width={Math.min(620, Math.max(160, view.W.cols * 6))} />
-                <MatrixView id="S" symbol="Sᵐ = Wᵐ φ(pad(Zᵐ)) + bᵐ1ᵀ" meaning="d^{m+1} × a_conv b_conv" m={view.S} width={620} hoverColumn={column} />
-                <MatrixView id="dS" symbol="∂ξ/∂Sᵐ" meaning="d^{m+1} × a_conv b_conv (v after σ')" m={view.dS} width={620} hoverColumn={column} />
-                <MatrixView id="dW" symbol="∂ξ/∂Wᵐ = (∂ξ/∂Sᵐ) φ(pad(Zᵐ))ᵀ" meaning="d^{m+1} × h h d" m={view.dW} width={Math.min(620, Math.max(160, view.dW.cols * 6))} />
-                <MatrixView id="db" symbol="∂ξ/∂bᵐ = (∂ξ/∂Sᵐ)1" meaning="d^{m+1} × 1" m={view.db} width={40} />
+                <MatrixView id="W" symbol="Wᵐ" meaning="dᵐ⁺¹ × h h d" m={view.W} width={Math.min(620, Math.max(160, view.W.cols * 6))} />
+                <MatrixView id="S" symbol="Sᵐ = Wᵐ φ(pad(Zᵐ)) + bᵐ1ᵀ" meaning="dᵐ⁺¹ × a_conv b_conv" m={view.S} width={620} hoverColumn={column} />
+                <MatrixView id="dS" symbol="∂ξ/∂Sᵐ" meaning="dᵐ⁺¹ × a_conv b_conv (v after σ')" m={view.dS} width={620} hoverColumn={column} />
+                <MatrixView id="dW" symbol="∂ξ/∂Wᵐ = (∂ξ/∂Sᵐ) φ(pad(Zᵐ))ᵀ" meaning="dᵐ⁺¹ × h h d" m={view.dW} width={Math.min(620, Math.max(160, view.dW.cols * 6))} />
+                <MatrixView id="db" symbol="∂ξ/∂bᵐ = (∂ξ/∂Sᵐ)1" meaning="dᵐ⁺¹ × 1" m={view.db} width={40} />
               </div>
             </div>
           </>
