@@ -6,7 +6,7 @@
  */
 import type { LayerSpec, NetworkSpec } from '../graph/compile';
 import type { ActivationKind } from '../graph/format';
-import { formatShape, type Shape } from '../graph/shape';
+import type { Shape } from '../graph/shape';
 import type { TrainingConfig } from '../train/config';
 import { TORCH_SCRIPT_RUNTIME } from './torchScriptRuntime';
 
@@ -57,40 +57,50 @@ function moduleLine(layer: LayerSpec, name: string): string | null {
   }
 }
 
-/** The lines of forward(), each with the shape it leaves (channels x height x width, or a vector). */
+/** The lines of forward(), each commented with what it leaves: C x H x W for an image, K for N x K. */
 function forwardLines(spec: NetworkSpec, modules: ReadonlyMap<string, string>): string[] {
-  const lines: [string, Shape][] = [['x = self.preprocess(x)', spec.input]];
+  const lines: { code: string; shape: Shape; rank: 2 | 4; note?: string }[] = [{ code: 'x = self.preprocess(x)', shape: spec.input, rank: 4 }];
   let rank: 2 | 4 = 4;
   for (const layer of spec.layers) {
     const name = modules.get(layer.nodeId)!;
     if ((layer.kind === 'conv' || layer.kind === 'pool') && rank === 2) {
-      lines.push([`x = x.view(-1, ${layer.inShape.d}, 1, 1)`, layer.inShape]);
       rank = 4;
+      lines.push({ code: `x = x.view(-1, ${layer.inShape.d}, 1, 1)`, shape: layer.inShape, rank });
     }
     if (layer.kind === 'fc' && rank === 4) {
-      lines.push(['x = torch.flatten(x, 1)', { d: layer.inShape.d * layer.inShape.a * layer.inShape.b, a: 1, b: 1 }]);
       rank = 2;
+      lines.push({ code: 'x = torch.flatten(x, 1)', shape: layer.inShape, rank });
     }
     switch (layer.kind) {
       case 'conv':
       case 'fc':
-        lines.push([`x = ${activation(layer.activation, layer.leak, `self.${name}(x)`)}`, layer.outShape]);
+        lines.push({ code: `x = ${activation(layer.activation, layer.leak, `self.${name}(x)`)}`, shape: layer.outShape, rank });
         break;
       case 'pool':
-        lines.push([`x = self.${name}(x)`, layer.outShape]);
+        lines.push({ code: `x = self.${name}(x)`, shape: layer.outShape, rank });
         break;
       case 'activation':
-        lines.push([`x = ${activation(layer.activation, layer.leak, 'x')}  # ${name}`, layer.outShape]);
+        lines.push({ code: `x = ${activation(layer.activation, layer.leak, 'x')}`, shape: layer.outShape, rank, note: name });
         break;
     }
   }
   const last = spec.layers.length > 0 ? spec.layers[spec.layers.length - 1].outShape : spec.input;
   if (rank === 4) {
-    if (last.a > 1 || last.b > 1) lines.push(['x = x.permute(0, 3, 2, 1).flatten(1)  # vec order (channel fastest), as the workbench orders the scores', { d: spec.classes, a: 1, b: 1 }]);
-    else lines.push(['x = torch.flatten(x, 1)', { d: spec.classes, a: 1, b: 1 }]);
+    const vecOrder = last.a > 1 || last.b > 1;
+    lines.push({
+      code: vecOrder ? 'x = x.permute(0, 3, 2, 1).flatten(1)' : 'x = torch.flatten(x, 1)',
+      shape: last,
+      rank: 2,
+      note: vecOrder ? 'vec order (channel fastest), as the workbench orders the scores' : undefined,
+    });
   }
-  const width = Math.max(...lines.map(([l]) => l.length)) + 2;
-  return lines.map(([l, s]) => (l.includes('#') ? l : `${l.padEnd(width)}# ${formatShape(s)}`));
+  const described = (l: (typeof lines)[number]) => {
+    const size = l.shape.d * l.shape.a * l.shape.b;
+    const shape = l.rank === 4 ? `${l.shape.d}x${l.shape.a}x${l.shape.b}` : String(size);
+    return l.note ? `${shape}  ${l.note}` : shape;
+  };
+  const width = Math.max(...lines.map((l) => l.code.length)) + 2;
+  return lines.map((l) => `${l.code.padEnd(width)}# ${described(l)}`);
 }
 
 export interface TorchScriptOptions {
