@@ -48,6 +48,8 @@ export class GpujsBackend implements ComputeBackend {
   readonly description: string;
   private readonly gpu: GPU;
   private readonly kernels = new Map<string, IKernelRunShortcut>();
+  /** Stands in for a destination's old values when the operation overwrites all of them. */
+  private placeholder: Value | null = null;
 
   constructor(readonly mode: GpujsMode) {
     this.gpu = new GPU();
@@ -84,6 +86,18 @@ export class GpujsBackend implements ComputeBackend {
   private toDevice(data: Float32Array): Value {
     if (!this.mode.accelerated) return data;
     return this.kernel('identity', source.identity, data.length, {})(data) as Texture;
+  }
+
+  /**
+   * The old values of destination d as a kernel argument, when the operation keeps some of them
+   * (covers fewer than d.length values, or accumulates); otherwise a one-value placeholder, so
+   * that a full overwrite does not ship the whole old buffer to the kernel. `keep` goes into the
+   * kernel's constants, so each case has its own compiled kernel.
+   */
+  private old(d: GpujsTensor, covered: number, needed = false): { old: Value; keep: number } {
+    if (needed || covered < d.length) return { old: d.value, keep: 1 };
+    this.placeholder ??= this.toDevice(new Float32Array(1));
+    return { old: this.placeholder, keep: 0 };
   }
 
   private host(t: GpujsTensor): Float32Array {
@@ -138,11 +152,13 @@ export class GpujsBackend implements ComputeBackend {
 
   fill(t: Tensor, value: number, length = t.length): void {
     const d = T(t);
-    this.assign(d, this.kernel('fill', source.fill, d.length, { n: length })(d.value, value));
+    const { old, keep } = this.old(d, length);
+    this.assign(d, this.kernel('fill', source.fill, d.length, { n: length, keep })(old, value));
   }
   copy(src: Tensor, dst: Tensor, n: number): void {
     const d = T(dst);
-    this.assign(d, this.kernel('copy', source.copy, d.length, { n })(T(src).value, d.value));
+    const { old, keep } = this.old(d, n);
+    this.assign(d, this.kernel('copy', source.copy, d.length, { n, keep })(T(src).value, old));
   }
   axpby(alpha: number, x: Tensor, beta: number, y: Tensor, n: number): void {
     const d = T(y);
@@ -158,27 +174,31 @@ export class GpujsBackend implements ComputeBackend {
 
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Tensor, B: Tensor, C: Tensor, accumulate: boolean): void {
     const d = T(C);
-    const kernel = this.kernel(`gemm${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, source.gemm(transA, transB), d.length, { m, n, k, mn: m * n, accumulate: accumulate ? 1 : 0 });
-    this.assign(d, kernel(T(A).value, T(B).value, d.value));
+    const { old, keep } = this.old(d, m * n, accumulate);
+    const kernel = this.kernel(`gemm${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, source.gemm(transA, transB), d.length, { m, n, k, mn: m * n, accumulate: accumulate ? 1 : 0, keep });
+    this.assign(d, kernel(T(A).value, T(B).value, old));
   }
 
   gather(src: Tensor, map: IndexMap, dst: Tensor, count: number): void {
     const m = map as GpujsIndexMap;
     const d = T(dst);
-    const kernel = this.kernel('gather', source.gather, d.length, { len: m.length, srcLen: m.sourceLength, total: count * m.length });
-    this.assign(d, kernel(T(src).value, m.map, d.value));
+    const { old, keep } = this.old(d, count * m.length);
+    const kernel = this.kernel('gather', source.gather, d.length, { len: m.length, srcLen: m.sourceLength, total: count * m.length, keep });
+    this.assign(d, kernel(T(src).value, m.map, old));
   }
   scatterAdd(src: Tensor, map: IndexMap, dst: Tensor, count: number, accumulate: boolean): void {
     const m = map as GpujsIndexMap;
     const d = T(dst);
+    const { old, keep } = this.old(d, count * m.sourceLength, accumulate);
     const kernel = this.kernel('scatterAdd', source.scatterAdd, d.length, {
       len: m.length,
       srcLen: m.sourceLength,
       total: count * m.sourceLength,
       maxFan: m.maxFan,
       accumulate: accumulate ? 1 : 0,
+      keep,
     });
-    this.assign(d, kernel(T(src).value, m.offsets, m.entries, d.value));
+    this.assign(d, kernel(T(src).value, m.offsets, m.entries, old));
   }
 
   addBias(S: Tensor, b: Tensor, rows: number, cols: number): void {
@@ -187,12 +207,14 @@ export class GpujsBackend implements ComputeBackend {
   }
   rowSum(S: Tensor, out: Tensor, rows: number, cols: number, accumulate: boolean): void {
     const d = T(out);
-    this.assign(d, this.kernel('rowSum', source.rowSum, d.length, { rows, cols, accumulate: accumulate ? 1 : 0 })(T(S).value, d.value));
+    const { old, keep } = this.old(d, rows, accumulate);
+    this.assign(d, this.kernel('rowSum', source.rowSum, d.length, { rows, cols, accumulate: accumulate ? 1 : 0, keep })(T(S).value, old));
   }
 
   activate(kind: ActivationKind, leak: number, S: Tensor, A: Tensor, n: number): void {
     const d = T(A);
-    this.assign(d, this.kernel(`activate-${kind}`, source.activate(kind), d.length, { n })(T(S).value, d.value, leak));
+    const { old, keep } = this.old(d, n);
+    this.assign(d, this.kernel(`activate-${kind}`, source.activate(kind), d.length, { n, keep })(T(S).value, old, leak));
   }
   activationGrad(kind: ActivationKind, leak: number, A: Tensor, V: Tensor, n: number): void {
     const d = T(V);
@@ -204,10 +226,12 @@ export class GpujsBackend implements ComputeBackend {
     const outSize = w.length / windowSize;
     const am = T(argmax);
     const o = T(out);
-    const constants = { windowSize, outSize, srcLen: w.sourceLength, total: count * outSize };
-    this.assign(am, this.kernel('maxPoolArgmax', source.maxPoolArgmax, am.length, constants)(T(Z).value, w.map, am.value));
+    const amOld = this.old(am, count * outSize);
+    const constants = { windowSize, outSize, srcLen: w.sourceLength, total: count * outSize, keep: amOld.keep };
+    this.assign(am, this.kernel('maxPoolArgmax', source.maxPoolArgmax, am.length, constants)(T(Z).value, w.map, amOld.old));
     am.pooledWith = { windows: w, windowSize, count };
-    this.assign(o, this.kernel('gatherArgmax', source.gatherArgmax, o.length, { n: count * outSize })(T(Z).value, am.value, o.value));
+    const { old, keep } = this.old(o, count * outSize);
+    this.assign(o, this.kernel('gatherArgmax', source.gatherArgmax, o.length, { n: count * outSize, keep })(T(Z).value, am.value, old));
   }
   maxPoolBackward(V: Tensor, argmax: IndexTensor, n: number, dZ: Tensor, zLength: number): void {
     const am = T(argmax);
@@ -215,14 +239,16 @@ export class GpujsBackend implements ComputeBackend {
     const pooled = am.pooledWith;
     if (pooled && n === pooled.count * (pooled.windows.length / pooled.windowSize) && zLength === pooled.count * pooled.windows.sourceLength) {
       const w = pooled.windows;
+      const { old, keep } = this.old(d, zLength);
       const kernel = this.kernel('maxPoolBackward', source.maxPoolBackward, d.length, {
         srcLen: w.sourceLength,
         outSize: w.length / pooled.windowSize,
         windowSize: pooled.windowSize,
         maxFan: w.maxFan,
         total: zLength,
+        keep,
       });
-      this.assign(d, kernel(T(V).value, am.value, w.offsets, w.entries, d.value));
+      this.assign(d, kernel(T(V).value, am.value, w.offsets, w.entries, old));
       return;
     }
     // An argmax that did not come from maxPool over whole instances: scatter on the host.
@@ -235,26 +261,30 @@ export class GpujsBackend implements ComputeBackend {
   }
   gatherArgmax(src: Tensor, argmax: IndexTensor, n: number, dst: Tensor): void {
     const d = T(dst);
-    this.assign(d, this.kernel('gatherArgmax', source.gatherArgmax, d.length, { n })(T(src).value, T(argmax).value, d.value));
+    const { old, keep } = this.old(d, n);
+    this.assign(d, this.kernel('gatherArgmax', source.gatherArgmax, d.length, { n, keep })(T(src).value, T(argmax).value, old));
   }
   avgPool(Z: Tensor, windows: IndexMap, windowSize: number, out: Tensor, count: number): void {
     const w = windows as GpujsIndexMap;
     const outSize = w.length / windowSize;
     const o = T(out);
-    const kernel = this.kernel('avgPool', source.avgPool, o.length, { windowSize, outSize, srcLen: w.sourceLength, total: count * outSize });
-    this.assign(o, kernel(T(Z).value, w.map, o.value));
+    const { old, keep } = this.old(o, count * outSize);
+    const kernel = this.kernel('avgPool', source.avgPool, o.length, { windowSize, outSize, srcLen: w.sourceLength, total: count * outSize, keep });
+    this.assign(o, kernel(T(Z).value, w.map, old));
   }
   avgPoolBackward(V: Tensor, windows: IndexMap, windowSize: number, dZ: Tensor, count: number): void {
     const w = windows as GpujsIndexMap;
     const d = T(dZ);
+    const { old, keep } = this.old(d, count * w.sourceLength);
     const kernel = this.kernel('avgPoolBackward', source.avgPoolBackward, d.length, {
       srcLen: w.sourceLength,
       outSize: w.length / windowSize,
       windowSize,
       maxFan: w.maxFan,
       total: count * w.sourceLength,
+      keep,
     });
-    this.assign(d, kernel(T(V).value, w.offsets, w.entries, d.value));
+    this.assign(d, kernel(T(V).value, w.offsets, w.entries, old));
   }
 }
 
