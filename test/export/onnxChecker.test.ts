@@ -33,7 +33,7 @@ for path in sys.argv[1:]:
 print(json.dumps(result))
 `;
 
-describe(`ONNX checker${skipReason}`, () => {
+describe(`ONNX checker${skipReason}`, { timeout: 180_000 }, () => {
   it.skipIf(!python)('accepts every exported file, and shape inference gives N x classes outputs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cnnwb-onnx-check-'));
     const pre: Preprocessing = { format: 'cnnwb-preprocessing', version: 1, shape: { d: 2, a: 6, b: 5 }, offset: 1, scale: 0.5, mean: 'per-pixel', meanValues: Array.from({ length: 60 }, (_, i) => i / 60), standardize: true, stdValues: Array.from({ length: 60 }, (_, i) => 1 + i / 60) };

@@ -88,7 +88,8 @@ const mixedGraph = (): GraphFile =>
     { kind: 'output', params: { loss: 'softmax_ce', classes: 4, C: 3 } },
   ]);
 
-describe(`PyTorch script export${skipReason}`, () => {
+// Each python process pays for importing torch; under a loaded CI machine that can take a while.
+describe(`PyTorch script export${skipReason}`, { timeout: 300_000 }, () => {
   it('writes a readable module with the design\'s layers, its loss, C, optimiser defaults and a --distributed flag', () => {
     const loaded = makeModel(template('lenet5'), 1);
     const files = exportTorch({ spec: loaded.spec, graphName: 'LeNet-5', config: resolveTrainingConfig({ optimizer: 'newton' }) });
