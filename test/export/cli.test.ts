@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exportUsage, runExport } from '../../cli/commands/export';
 import { importUsage, runImport } from '../../cli/commands/import';
 import { main, registerCommand } from '../../cli/main';
@@ -21,6 +21,7 @@ async function run(argv: string[]) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'cnnwb-export-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const templatePath = new URL('../../resources/templates/lenet5.json', import.meta.url).pathname;
 
 describe('cnnwb export / import', () => {

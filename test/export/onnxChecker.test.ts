@@ -3,7 +3,7 @@
  * inference. Where `python3 -c "import onnx"` fails the test is reported as skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,12 +60,16 @@ describe(`ONNX checker${skipReason}`, { timeout: 180_000 }, () => {
       writeFileSync(path, exportOnnx(loaded));
       return path;
     });
-    const r = spawnSync(python!, ['-c', CHECK, ...paths], { encoding: 'utf8', timeout: 120_000 });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const outputs = JSON.parse(r.stdout);
-    expect(outputs[paths[0]]).toEqual({ scores: ['N', 10] });
-    expect(outputs[paths[2]]).toEqual({ scores: ['N', 10], probabilities: ['N', 10] });
-    expect(outputs[paths[3]]).toEqual({ scores: ['N', 4], probabilities: ['N', 4] });
+    try {
+      const r = spawnSync(python!, ['-c', CHECK, ...paths], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const outputs = JSON.parse(r.stdout);
+      expect(outputs[paths[0]]).toEqual({ scores: ['N', 10] });
+      expect(outputs[paths[2]]).toEqual({ scores: ['N', 10], probabilities: ['N', 10] });
+      expect(outputs[paths[3]]).toEqual({ scores: ['N', 4], probabilities: ['N', 4] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,10 +3,10 @@
  * CNNWB_PYTHON may name the interpreter). Without one these tests are reported as skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createReferenceBackend } from '../../core/compute/reference/typedArrayBackend';
 import { encodeIdxUbyte } from '../../core/data/idx-write';
 import { loadIdxPair } from '../../core/data/idx';
@@ -75,6 +75,7 @@ function readManifest(path: string): Map<string, Float32Array> {
 }
 
 const root = mkdtempSync(join(tmpdir(), 'cnnwb-torch-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const mixedGraph = (): GraphFile =>
   chain('mixed', [
