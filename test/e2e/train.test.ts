@@ -171,6 +171,14 @@ describe('train and inspect in the browser', () => {
     await fill('Learning rate', '0.002');
     await fill('Run name', 'second');
     await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Training status' }).textContent()).toBe('run 2: running');
+    await expect.poll(stepNow).toBeGreaterThan(5);
+    // A reload while training: the dashboard follows the run again, with its curve so far.
+    await page.reload();
+    await page.locator('.workbench[data-ready="true"]').waitFor();
+    await tab('Train');
+    await expect.poll(async () => (await page.getByRole('status', { name: 'Training status' }).textContent()) ?? '', { timeout: 10_000 }).toMatch(/^run \d+: (running|completed)$/);
+    await expect.poll(lossPoints).toBeGreaterThan(5);
     await expect.poll(status, { timeout: 90_000 }).toBe('completed');
     await expect.poll(() => page.getByTestId('test-accuracy').textContent()).toMatch(/test accuracy \d+\.\d+%/);
 

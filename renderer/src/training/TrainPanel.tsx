@@ -86,7 +86,7 @@ export function TrainPanel() {
     setError(null);
     try {
       const settings = settingsOf(form);
-      trainingStore.setState({ status: 'starting', message: null });
+      trainingStore.setState({ status: 'starting', message: null, step: 0, totalSteps: 0, epoch: 0, imagesPerSec: 0, secondsLeft: null, testAccuracy: null });
       const started = await api.startTraining({ graph: editorStore.getState().doc, data: dataSpecOf(form), settings, backend: form.backend, runName: form.runName || undefined });
       followRun(started.runId, `${started.backend} (${started.backendDescription})`);
       inspectStore.getState().setWeightsRun(started.runId);

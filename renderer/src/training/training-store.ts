@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { DataPreview, DataSpec, OptimizerName, TrainingEventMessage, TrainingStatusName, UiTrainingEvent } from '../../../core/api/contract';
+import type { DataPreview, DataSpec, OptimizerName, RunDetail, TrainingEventMessage, TrainingStatusName, UiTrainingEvent } from '../../../core/api/contract';
 
 /** The training form, as typed (strings, so a half-typed number stays in its field). */
 export interface TrainingForm {
@@ -111,6 +111,7 @@ type Point = Partial<Record<Exclude<keyof LiveSeries, 'step'>, number | null>>;
 
 function pushPoint(series: LiveSeries, step: number, values: Point): void {
   const n = series.step.length;
+  if (n > 0 && step < series.step[n - 1]) return; // already there (replayed after a backfill)
   if (n > 0 && series.step[n - 1] === step) {
     for (const [k, v] of Object.entries(values)) (series as unknown as Record<string, (number | null)[]>)[k][n - 1] = v as number | null;
     return;
@@ -206,4 +207,27 @@ function flush(): void {
   if (grew) next.seriesVersion = s.seriesVersion + 1;
   if (stats) next.statsVersion = s.statsVersion + 1;
   trainingStore.setState(next);
+}
+
+/**
+ * After a page reload a run may still be training in the service: follow it again, with its
+ * curves so far from the store (the per-step accuracy is not stored, so that curve restarts).
+ */
+export function followRunFromStore(run: RunDetail): void {
+  followRun(run.summary.id, run.summary.backend);
+  const series = emptySeries();
+  const epochsByStep = new Map(run.epochs.map((e) => [e.step, e]));
+  for (const p of run.steps) {
+    const e = epochsByStep.get(p.step);
+    pushPoint(series, p.step, { loss: p.loss, lr: p.lr, stepMs: p.stepMs, valLoss: e?.valLoss ?? null, valAccuracy: e?.valAccuracy ?? null });
+  }
+  const last = run.steps[run.steps.length - 1];
+  trainingStore.setState({
+    status: run.summary.status === 'paused' ? 'paused' : 'running',
+    series,
+    seriesVersion: 1,
+    step: last?.step ?? 0,
+    epoch: last?.epoch ?? 0,
+    imagesPerSec: last?.imagesPerSec ?? 0,
+  });
 }

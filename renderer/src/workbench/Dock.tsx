@@ -5,7 +5,7 @@ import { ActivationsPanel } from '../inspect/ActivationsPanel';
 import { GradientsPanel } from '../inspect/GradientsPanel';
 import { RunsPanel } from '../runs/RunsPanel';
 import { TrainPanel } from '../training/TrainPanel';
-import { receiveTrainingEvent } from '../training/training-store';
+import { followRunFromStore, receiveTrainingEvent, trainingStore } from '../training/training-store';
 import { dockStore, type DockTab } from './dock-store';
 
 const TABS: { id: DockTab; label: string }[] = [
@@ -19,7 +19,27 @@ const TABS: { id: DockTab; label: string }[] = [
 export function Dock() {
   const tab = useStore(dockStore, (s) => s.tab);
   const open = useStore(dockStore, (s) => s.open);
-  useEffect(() => api.onTrainingEvent(receiveTrainingEvent), []);
+  useEffect(() => {
+    const off = api.onTrainingEvent(receiveTrainingEvent);
+    // A run training in the service that this page does not follow (the page was reloaded, even
+    // while the run was still starting): follow it, with its curves so far from the store.
+    const adoptLiveRun = () =>
+      api
+        .listRuns()
+        .then(async (runs) => {
+          const live = runs.find((r) => r.live);
+          if (live && trainingStore.getState().runId === null) followRunFromStore(await api.getRun(live.id));
+        })
+        .catch(() => undefined);
+    void adoptLiveRun();
+    const offRuns = api.onRunsChanged(() => {
+      if (trainingStore.getState().runId === null) void adoptLiveRun();
+    });
+    return () => {
+      off();
+      offRuns();
+    };
+  }, []);
   return (
     <section className={`dock${open ? '' : ' closed'}`} aria-label="Dock">
       <div className="dock-tabs" role="tablist">
