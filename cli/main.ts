@@ -1,5 +1,7 @@
 import { evalUsage, runEval } from './commands/eval';
+import { exportUsage, runExport } from './commands/export';
 import { gradUsage, runGrad } from './commands/grad';
+import { importUsage, runImport } from './commands/import';
 import { initUsage, runInit } from './commands/init';
 import { runRunsCommand, runsUsage } from './commands/runs';
 import { runTrain, trainUsage } from './commands/train';
@@ -13,6 +15,8 @@ const commands: Record<string, { run: Command; usage: string; summary: string }>
   train: { run: runTrain, usage: trainUsage, summary: 'train a graph (or continue a model) with SGD, Adam or Newton, recorded in the workspace' },
   eval: { run: runEval, usage: evalUsage, summary: 'accuracy, per-class accuracy and confusion matrix of a trained model' },
   runs: { run: runRunsCommand, usage: runsUsage, summary: 'list, show, compare, export, import or delete recorded runs' },
+  export: { run: runExport, usage: exportUsage, summary: 'model -> ONNX (opset 13); model or graph -> PyTorch project (train.py + weights)' },
+  import: { run: runImport, usage: importUsage, summary: 'ONNX -> model file (editable graph + weights); lists every unsupported node' },
 };
 
 function usage(): string {
