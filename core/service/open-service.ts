@@ -13,7 +13,9 @@ export function openWorkbenchService(options: Omit<ServiceOptions, 'drafts' | 'w
   const workspace = openWorkspace(options.workspacePath);
   const service = createWorkbenchService({ ...options, drafts: workspace.drafts, workspace });
   const close = async () => {
-    if (service.liveRunIds().length > 0) await service.shutdown();
+    const live = service.liveRunIds().length > 0;
+    const stopped = service.shutdown(); // ends the inspection worker at once
+    if (live) await stopped;
     workspace.close();
   };
   return { service, workspace, close };

@@ -64,6 +64,7 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
   return {
     events,
     shutdown: async () => {
+      inspector?.close();
       await training?.stopAll();
     },
     liveRunIds: () => training?.liveRunIds() ?? [],

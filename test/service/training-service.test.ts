@@ -93,7 +93,18 @@ describe('training, runs and inspection through the service', () => {
   it('checks a layer gradient, builds the vector form and the activations with the run weights', async () => {
     const graph = (await t.service.getRun(runId)).graph;
     const target = { graph, runId, data: 'sample' };
+    // The check runs in the inspection worker: this thread (which records training) keeps ticking.
+    let last = performance.now();
+    let worstGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 5);
     const check = await t.service.gradientCheck(target, 'fc1', 2);
+    clearInterval(ticker);
+    expect(check.ms).toBeGreaterThan(100);
+    expect(worstGap).toBeLessThan(check.ms / 2);
     expect(check.weights).toMatch(/checkpoint at step/);
     expect(check.relativeError).toBeLessThan(1e-6);
     const view = await t.service.vectorForm(target, 'conv1', 3);
