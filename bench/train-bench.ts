@@ -1,5 +1,7 @@
 /**
- * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--relaxed-simd]
+ * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--relaxed-simd] [--out FILE]
+ *
+ * --out FILE also writes the JSON document to FILE (the text table still goes to stdout).
  *
  * --relaxed-simd runs every child with Node 20's --experimental-wasm-relaxed-simd, so the wasm-simd
  * backend takes its fused multiply-add kernels, as it does by default in Electron 45 and Node >= 22.
@@ -12,6 +14,7 @@
  * shapes. --json prints one JSON document instead.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { availableBackends } from '../core/compute/registry';
@@ -98,8 +101,11 @@ async function parent(): Promise<void> {
     .filter((r) => !r.system.startsWith('tfjs-'))
     .map((r) => ({ system: r.system, vs: Object.fromEntries(peers.map((p) => [p.system, r.imagesPerSecond / p.imagesPerSecond])) }));
 
+  const document = JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, timing: TIMING, results, ratios, gemm, unavailable }, null, 2);
+  const outFile = option('out', '');
+  if (outFile) writeFileSync(outFile, document);
   if (json) {
-    console.log(JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, timing: TIMING, results, ratios, gemm, unavailable }, null, 2));
+    console.log(document);
     return;
   }
   log('');
