@@ -14,6 +14,8 @@ const OP = 2;
 const ACTIVE = 3;
 const FAILED = 4;
 export const ARGS_PER_ROW = 20;
+/** Longest sleep before a waiting thread checks the control block again (see dispatch). */
+export const WAKE_CHECK_MS = 20;
 /** Bytes of the shared buffer a failing worker writes its error message into. */
 export const ERROR_BYTES = 1024;
 
@@ -49,6 +51,7 @@ export class ThreadPool {
           index,
           opNames: KERNEL_NAMES,
           argsPerRow: ARGS_PER_ROW,
+          wakeCheckMs: WAKE_CHECK_MS,
         },
       });
       worker.unref();
@@ -95,8 +98,11 @@ export class ThreadPool {
     } catch (error) {
       failure = error;
     }
+    // The timeout is a safety net, not a poll: a wake-up lost while a thread is interrupted (seen
+    // here once in thousands of steps under heavy load: both sides asleep for good) costs at most
+    // WAKE_CHECK_MS instead of hanging the run.
     for (let pending = Atomics.load(c, PENDING); pending !== 0; pending = Atomics.load(c, PENDING)) {
-      Atomics.wait(c, PENDING, pending);
+      Atomics.wait(c, PENDING, pending, WAKE_CHECK_MS);
     }
     const failed = Atomics.exchange(c, FAILED, 0);
     if (failure) throw failure;

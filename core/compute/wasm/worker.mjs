@@ -3,7 +3,7 @@
 // starts the same under node, tsx and vitest.
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { module, memory, control, args, errorText, index, opNames, argsPerRow } = workerData;
+const { module, memory, control, args, errorText, index, opNames, argsPerRow, wakeCheckMs } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
 const kernels = opNames.map((name) => instance.exports[name]);
 const ctrl = new Int32Array(control);
@@ -17,7 +17,8 @@ const FAILED = 4;
 let generation = Atomics.load(ctrl, GENERATION);
 parentPort.postMessage({ ready: true });
 for (;;) {
-  Atomics.wait(ctrl, GENERATION, generation);
+  // Re-check on a timeout too: a lost wake-up must not leave the caller waiting for ever.
+  while (Atomics.load(ctrl, GENERATION) === generation) Atomics.wait(ctrl, GENERATION, generation, wakeCheckMs);
   generation = Atomics.load(ctrl, GENERATION);
   const op = Atomics.load(ctrl, OP);
   if (op < 0) break;
