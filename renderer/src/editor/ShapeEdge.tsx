@@ -38,7 +38,7 @@ function ShapeEdgeView({ id, source, target, sourceX, sourceY, targetX, targetY,
           <div
             className="edge-norm nodrag nopan"
             data-testid={`edge-norm-${id}`}
-            style={{ color: color ?? undefined, transform: `translate(-50%, 40%) translate(${labelX}px, ${labelY}px)` }}
+            style={{ color: color ?? undefined, transform: `translate(0, -50%) translate(${labelX + 34}px, ${labelY}px)` }}
             title="||dW|| of the layer this edge leaves (or the nearest one above it) at the scrubbed step"
           >
             ‖dW‖ {norm.toExponential(1)}

@@ -14,6 +14,7 @@ export function GradientsPanel() {
   const flow = useStore(inspectStore, (s) => s.flow);
   const flowRunId = useStore(inspectStore, (s) => s.flowRunId);
   const scrub = useStore(inspectStore, (s) => s.scrub);
+  const deadChecked = useStore(inspectStore, (s) => (s.inspection ? s.inspection.deadUnits.map((d) => `${d.nodeId} ${d.dead}/${d.units}`).join(', ') : null));
   const [layer, setLayer] = useState<string>('');
   const [tensor, setTensor] = useState<'dW' | 'W' | 'db' | 'b'>('dW');
   const [error, setError] = useState<string | null>(null);
@@ -59,6 +60,10 @@ export function GradientsPanel() {
           Edges are coloured by ‖dW‖ at this step (blue small → red large, log scale). Warnings: vanishing when ‖dW‖/‖W‖ &lt; {flow.thresholds.vanishingRatio.toExponential(0)}, exploding when ‖dW‖/‖W‖ &gt; {flow.thresholds.explodingRatio} or not finite; dead ReLUs when ≥{' '}
           {Math.round(flow.thresholds.deadReluFraction * 100)}% of a layer's units output 0 on all of 32 training images (Activations tab).
         </p>
+        <button type="button" className="small" onClick={() => void inspectStore.getState().inspect(inspectStore.getState().sample)}>
+          Check dead ReLUs now
+        </button>
+        {deadChecked && <span className="muted"> (checked: {deadChecked})</span>}
         {k !== null && flow.warnings[k].length > 0 && (
           <ul className="error-text">
             {flow.warnings[k].map((w, i) => (

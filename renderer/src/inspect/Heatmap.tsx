@@ -10,8 +10,12 @@ const ROWS = 48;
 export function HistogramHeatmap({ histograms, steps, marked, label }: { histograms: (HistogramData | null)[]; steps: number[]; marked: number | null; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const present = histograms.filter((h): h is HistogramData => h !== null && h.edges.length > 1);
-  const lo = present.length ? Math.min(...present.map((h) => h.edges[0])) : 0;
-  const hi = present.length ? Math.max(...present.map((h) => h.edges[h.edges.length - 1])) : 1;
+  // The value range of a typical step (1.5 x the medians of the per-step ranges): one wild early
+  // step would otherwise squeeze every later histogram into a row or two. Values outside land in
+  // the first / last row.
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
+  const lo = present.length ? 1.5 * median(present.map((h) => h.edges[0])) : 0;
+  const hi = present.length ? 1.5 * median(present.map((h) => h.edges[h.edges.length - 1])) : 1;
   useEffect(() => {
     const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
@@ -26,7 +30,7 @@ export function HistogramHeatmap({ histograms, steps, marked, label }: { histogr
       const rows = new Float64Array(ROWS);
       h.counts.forEach((count, i) => {
         const centre = (h.edges[i] + h.edges[i + 1]) / 2;
-        const r = hi > lo ? Math.min(ROWS - 1, Math.floor(((centre - lo) / (hi - lo)) * ROWS)) : 0;
+        const r = hi > lo ? Math.max(0, Math.min(ROWS - 1, Math.floor(((centre - lo) / (hi - lo)) * ROWS))) : 0;
         rows[r] += count;
       });
       const max = Math.max(...rows, 1);
@@ -50,7 +54,7 @@ export function HistogramHeatmap({ histograms, steps, marked, label }: { histogr
       </div>
       <canvas ref={ref} className="pixelated" style={{ width: 420, height: 140 }} />
       <figcaption className="muted">
-        {label}: steps {steps[0] ?? '–'} … {steps[steps.length - 1] ?? '–'} (red: scrubbed step)
+        {label}: steps {steps[0] ?? '–'} … {steps[steps.length - 1] ?? '–'} (red: scrubbed step; values beyond the axis are in its first/last row)
       </figcaption>
     </figure>
   );

@@ -214,10 +214,10 @@ export function TrainPanel() {
         </div>
         {message && <div className="muted">{message}</div>}
         <div className="plots">
-          <Plot title="Loss" version={version} data={[series.step, series.loss, series.valLoss]} series={[{ label: 'train (batch)', color: '#1e88e5' }, { label: 'validation', color: '#e53935', points: true }]} />
-          <Plot title="Accuracy" version={version} data={[series.step, series.accuracy, series.valAccuracy]} series={[{ label: 'train (batch)', color: '#1e88e5' }, { label: 'validation', color: '#e53935', points: true }]} />
-          <Plot title="Learning rate" version={version} data={[series.step, series.lr]} series={[{ label: 'lr', color: '#43a047' }]} />
-          <Plot title="Step time (ms)" version={version} data={[series.step, series.stepMs]} series={[{ label: 'ms', color: '#8e24aa' }]} />
+          <Plot width={260} height={120} title="Loss" version={version} data={[series.step, series.loss, series.valLoss]} series={[{ label: 'train (batch)', color: '#1e88e5' }, { label: 'validation', color: '#e53935', points: true }]} />
+          <Plot width={260} height={120} title="Accuracy" version={version} data={[series.step, series.accuracy, series.valAccuracy]} series={[{ label: 'train (batch)', color: '#1e88e5' }, { label: 'validation', color: '#e53935', points: true }]} />
+          <Plot width={260} height={120} title="Learning rate" version={version} data={[series.step, series.lr]} series={[{ label: 'lr', color: '#43a047' }]} />
+          <Plot width={260} height={120} title="Step time (ms)" version={version} data={[series.step, series.stepMs]} series={[{ label: 'ms', color: '#8e24aa' }]} />
         </div>
       </div>
     </section>
