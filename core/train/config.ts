@@ -59,7 +59,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   epochs: 10,
   batchSize: 128,
   seed: 1,
-  sgd: { lr: 0.01, momentum: 0.9, decay: 0 },
+  sgd: { lr: 0.003, momentum: 0.9, decay: 0 },
   adam: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
   newton: { gradientBatch: 0, subsampleFraction: 0.05, cgTolerance: 0.1, cgMaxIterations: 250, lambda: 1, armijo: 1e-4 },
   validationFraction: 0.1,
