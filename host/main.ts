@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   console.log(`CNN Workbench (browser host) at ${host.url}  workspace ${workspacePath}`);
   const stop = async () => {
     await host.close();
-    opened.close();
+    await opened.close(); // stops live training runs first, so they end 'stopped' with a checkpoint
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());
