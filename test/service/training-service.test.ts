@@ -52,7 +52,23 @@ describe('training, runs and inspection through the service', () => {
     await expect(t.service.previewData(file, 3)).rejects.toThrow(/tiny\.csv:4:2/);
   });
 
-  it('refuses a bad setting before starting, naming the field', async () => {
+  it('previews an image folder in colour, one class per sub-folder', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const sharp = (await import('sharp')).default;
+    const root = join(t.folder, 'images');
+    const colours: Record<string, [number, number, number]> = { cats: [255, 0, 0], dogs: [0, 0, 255] };
+    for (const [name, [r, g, b]] of Object.entries(colours)) {
+      mkdirSync(join(root, name), { recursive: true });
+      for (let i = 0; i < 2; i++) await sharp({ create: { width: 5, height: 4, channels: 3, background: { r, g, b } } }).png().toFile(join(root, name, `${i}.png`));
+    }
+    const preview = await t.service.previewData(root, 4);
+    expect(preview).toMatchObject({ count: 4, classes: 2, classNames: ['cats', 'dogs'], classCounts: [2, 2], shape: { d: 3, a: 4, b: 5 } });
+    const dog = preview.images.find((i) => i.label === 1)!;
+    expect([dog.width, dog.height, dog.channels]).toEqual([5, 4, 3]);
+    expect(dog.pixels.slice(0, 3)).toEqual([0, 0, 255]);
+  });
+
+    it('refuses a bad setting before starting, naming the field', async () => {
     const graph = await t.service.getTemplate('simplenn-3layer');
     await expect(async () => t.service.startTraining({ graph, data: 'sample', settings: { batchSize: 0 }, backend: 'auto' })).rejects.toThrow(/batchSize/);
     await expect(t.service.startTraining({ graph, data: '/no/such/data', settings: {}, backend: 'auto' })).rejects.toThrow(/no\/such\/data/);
