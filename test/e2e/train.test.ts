@@ -181,6 +181,11 @@ describe('train and inspect in the browser', () => {
     await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/rel\. error/);
     const error = Number((await result.textContent())!.replace('rel. error ', ''));
     expect(error).toBeLessThan(1e-6);
+    // The side panel lists every probe: 6 entries and 3 random directions for each of W and b.
+    await nodeLocator(page, 'fc1').click();
+    const probes = page.getByRole('table', { name: 'Gradient probes of fc1' });
+    await poll(() => probes.locator('tbody tr').count()).toBe(18);
+    expect(await probes.locator('tbody tr').first().textContent()).toMatch(/^W e\d+/);
     await shot('04-gradient-check');
   });
 
@@ -242,6 +247,7 @@ describe('train and inspect in the browser', () => {
     await poll(() => run.getByTestId('evaluation-accuracy').textContent()).toMatch(/\d+\.\d+%/);
     await poll(() => run.getByRole('table', { name: 'Confusion matrix' }).locator('tbody tr').count()).toBe(10);
     await poll(() => run.getByLabel('Misclassified examples').locator('canvas').count()).toBeGreaterThan(0);
+    await poll(() => run.getByLabel('Misclassified examples').locator('figcaption').first().textContent()).toMatch(/^#\d+: [A-Z][\w/ -]+ → [A-Z][\w/ -]+$/);
     await shot('07-run');
     await run.getByRole('button', { name: 'Close run' }).click();
 

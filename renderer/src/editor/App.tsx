@@ -12,6 +12,7 @@ import { FileDialog } from './FileDialog';
 import { Palette } from './Palette';
 import { ParamPanel } from './ParamPanel';
 import { Toolbar } from './Toolbar';
+import { NodeInspectPanel } from '../inspect/NodeInspectPanel';
 import { VectorFormView } from '../inspect/VectorFormView';
 import { Dock } from '../workbench/Dock';
 
@@ -99,6 +100,7 @@ function Workbench() {
         </div>
         <aside className="side-panel">
           <ParamPanel />
+          <NodeInspectPanel />
           <ErrorList />
         </aside>
       </main>

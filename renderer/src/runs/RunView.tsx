@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DataImage, RunDetail } from '../../../core/api/contract';
+import type { DataImage, DataSpec, RunDetail } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
 import { ImageCanvas } from '../training/DataPreviewView';
 import { RunCharts } from './RunCharts';
@@ -11,6 +11,12 @@ export function RunView({ run, onClose }: { run: RunDetail; onClose: () => void 
   const evaluation = run.evaluations.find((e) => e.split === 'test') ?? run.evaluations[run.evaluations.length - 1] ?? null;
   const [images, setImages] = useState<DataImage[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [classNames, setClassNames] = useState<string[] | null>(null);
+  useEffect(() => {
+    const data = (run.hyperParameters as { data?: DataSpec }).data;
+    if (data !== undefined) api.previewData(data, 0).then((p) => setClassNames(p.classNames), () => setClassNames(null));
+  }, [run]);
+  const name = (c: number) => classNames?.[c] ?? String(c);
   useEffect(() => {
     if (!evaluation || evaluation.misclassified.length === 0) return;
     const split = evaluation.split === 'test' ? 'test' : 'train';
@@ -45,7 +51,9 @@ export function RunView({ run, onClose }: { run: RunDetail; onClose: () => void 
                   <tr>
                     <th>actual \ predicted</th>
                     {evaluation.confusion.map((_, j) => (
-                      <th key={j}>{j}</th>
+                      <th key={j} title={name(j)}>
+                        {j}
+                      </th>
                     ))}
                   </tr>
                 </thead>
@@ -54,7 +62,9 @@ export function RunView({ run, onClose }: { run: RunDetail; onClose: () => void 
                     const total = row.reduce((a, b) => a + b, 0) || 1;
                     return (
                       <tr key={i}>
-                        <th>{i}</th>
+                        <th title={name(i)}>
+                          {i} {classNames ? name(i) : ''}
+                        </th>
                         {row.map((n, j) => (
                           <td key={j} style={{ background: i === j ? `rgba(46,125,50,${n / total})` : `rgba(198,40,40,${(2 * n) / total})` }}>
                             {n}
@@ -74,7 +84,7 @@ export function RunView({ run, onClose }: { run: RunDetail; onClose: () => void 
                   <figure key={image.index}>
                     <ImageCanvas image={image} scale={2} />
                     <figcaption>
-                      #{image.index}: {evaluation.misclassified[k].actual}→{evaluation.misclassified[k].predicted}
+                      #{image.index}: {name(evaluation.misclassified[k].actual)} → {name(evaluation.misclassified[k].predicted)}
                     </figcaption>
                   </figure>
                 ))}
