@@ -11,6 +11,8 @@ export interface InspectTarget {
 
 export interface GradientProbeResult {
   kind: 'coordinate' | 'direction';
+  /** The step that gave this figure (epsilon / 10 or / 100 after a retry: see core/inspect/gradientCheck.ts). */
+  epsilon: number;
   index: number | null;
   analytic: number;
   numeric: number;

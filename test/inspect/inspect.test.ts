@@ -87,6 +87,25 @@ describe('gradient check per layer', () => {
     expect(check.tensors.find((t) => t.name === 'b')!.maxRelativeError).toBeGreaterThan(1e-3);
   });
 
+  it('retries a probe whose step crosses a ReLU kink with a smaller step, and passes', () => {
+    // s = w x + b = 3e-6 for x = 1: a step of 1e-5 on b crosses relu's kink at 0, a step of 1e-6 does not.
+    const spec = compileForInspection(
+      buildChainGraph('kink', [input(1, 1), { kind: 'fc', params: { units: 1, activation: 'relu' } }, { kind: 'fc', params: { units: 2, activation: 'linear' } }, { kind: 'output', params: { loss: 'squared', classes: 2, C: null } }]),
+    );
+    const network = buildInspectionNetwork(spec, 1, [
+      { layerId: 'fc1', name: 'W', values: [0.5] },
+      { layerId: 'fc1', name: 'b', values: [3e-6 - 0.5] },
+      { layerId: 'fc2', name: 'W', values: [2, -1] },
+      { layerId: 'fc2', name: 'b', values: [0.1, 0.2] },
+    ]);
+    const check = checkLayerGradient(network, 'fc1', Float64Array.of(1), [0], 1, { coordinates: 1, directions: 1 });
+    const b = check.tensors.find((t) => t.name === 'b')!;
+    expect(b.probes.map((p) => p.epsilon / 1e-5)).toEqual([expect.closeTo(0.1, 12), expect.closeTo(0.1, 12)]);
+    expect(b.maxRelativeError).toBeLessThan(1e-6);
+    expect(check.tensors[0].probes.every((p) => p.epsilon === 1e-5)).toBe(false); // W's steps (x = 1) cross it too
+    expect(check.relativeError).toBeLessThan(1e-6);
+  });
+
   it('refuses a layer without parameters and an unknown node, naming them', () => {
     const { network, x, labels } = problem(SMALL, 1);
     expect(() => checkLayerGradient(network, 'pool1', x, labels, 1)).toThrow(/pool1.*no parameters/);

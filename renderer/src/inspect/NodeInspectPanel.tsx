@@ -13,7 +13,7 @@ export function NodeInspectPanel() {
     <section className="node-inspect-panel" aria-label={`Inspection of ${node.name}`}>
       <h2>GRADIENT CHECK</h2>
       <p className="muted">
-        Central differences (f(θ+εu) − f(θ−εu))/2ε against the backward pass, float64, on 4 training instances, with{' '}
+        Central differences (f(θ+εu) − f(θ−εu))/2ε against the backward pass, float64, on 4 training instances (a probe marked * was retried with ε/10 or ε/100 because a step crossed a ReLU or max-pool kink), with{' '}
         {weightsRunId !== null ? `the latest checkpoint of run ${weightsRunId}` : 'the He initialisation (seed 1)'}. Passes below {GRADIENT_CHECK_PASS}.
       </p>
       <div className="inline">
@@ -53,7 +53,10 @@ export function NodeInspectPanel() {
                     </td>
                     <td className="num">{p.analytic.toPrecision(5)}</td>
                     <td className="num">{p.numeric.toPrecision(5)}</td>
-                    <td className="num">{p.relativeError.toExponential(1)}</td>
+                    <td className="num" title={`step ε = ${p.epsilon}${p.epsilon < check.result.epsilon ? ' (retried with a smaller step: the first crossed a ReLU / max-pool kink)' : ''}`}>
+                      {p.relativeError.toExponential(1)}
+                      {p.epsilon < check.result.epsilon ? '*' : ''}
+                    </td>
                   </tr>
                 )),
               )}
