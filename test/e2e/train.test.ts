@@ -137,6 +137,8 @@ describe('train and inspect in the browser', () => {
     await poll(lossPoints).toBeGreaterThan(before + 3);
     expect(await page.getByTestId('backend-used').textContent()).not.toContain('auto');
     await poll(async () => /\d+ images\/s/.test((await page.getByTestId('images-per-sec').textContent()) ?? '')).toBe(true);
+    // While training, the edges already show gradient norms (refetched from the store as they arrive).
+    await poll(() => page.locator('[data-testid^="edge-norm-"]').count()).toBeGreaterThan(3);
     const busy = await tabSwitchLatency(20);
     const typing = await typingLatency(20);
     expect(await status()).toBe('running'); // both figures were taken while training

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { Plot } from '../plots/Plot';
 import { trainingStore } from '../training/training-store';
@@ -20,13 +20,28 @@ export function GradientsPanel() {
   const [error, setError] = useState<string | null>(null);
   const runId = followed ?? flowRunId;
 
-  // Refetch from the store as statistics arrive, at most once a second.
+  // Refetch from the store as statistics arrive, at most once a second (a throttle: statistics
+  // arriving every half second must not keep postponing the fetch).
+  const lastFetch = useRef(0);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const pendingRun = useRef<number | null>(null);
   useEffect(() => {
     if (runId === null) return;
-    const timer = setTimeout(() => inspectStore.getState().loadFlow(runId).then(() => setError(null), (e: Error) => setError(e.message)), flow && flowRunId === runId ? 1000 : 0);
-    return () => clearTimeout(timer);
+    if (pending.current && pendingRun.current === runId) return;
+    if (pending.current) clearTimeout(pending.current);
+    pendingRun.current = runId;
+    const fetchNow = () => {
+      pending.current = null;
+      lastFetch.current = performance.now();
+      inspectStore.getState().loadFlow(runId).then(() => setError(null), (e: Error) => setError(e.message));
+    };
+    const wait = flowRunId === runId ? Math.max(0, 1000 - (performance.now() - lastFetch.current)) : 0;
+    pending.current = setTimeout(fetchNow, wait);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [runId, statsVersion]);
+  useEffect(() => () => {
+    if (pending.current) clearTimeout(pending.current);
+  }, []);
 
   const k = shownStepIndex({ flow, scrub });
   const data = useMemo(() => (flow ? [flow.steps, ...flow.layers.flatMap((l) => [l.norms.dW, l.norms.db])] : [[]]), [flow]);
