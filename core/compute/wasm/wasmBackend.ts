@@ -8,7 +8,7 @@ import type { ActivationKind } from '../../graph/format';
 import type { BackendFactory, ComputeBackend, IndexMap, IndexTensor, Tensor } from '../backend';
 import { Arena } from './arena';
 import { KERNEL_NAMES, MAXIMUM_PAGES, RESERVED_BYTES, kernelsUnavailableReason, loadKernelModule, type KernelExports, type KernelName } from './kernelModule';
-import { splitGemm, type GemmSplit } from './gemmSplit';
+import { GemmAxis, splitGemm, type GemmSplit } from './gemmSplit';
 import { ARGS_PER_ROW, ThreadPool } from './threadPool';
 
 /** Matches the blocking in assembly/gemm.ts: MC*KC, KC*NC and MR*NR floats per thread. */
@@ -52,6 +52,8 @@ export class WasmSimdBackend implements ComputeBackend {
   private partials: number[] = [];
   private partialFloats = 0;
   private readonly splits = new Map<string, GemmSplit>();
+  /** The shared chunk counter of gemmShared (one i32). */
+  private readonly counter: number;
 
   private constructor(
     private readonly arena: Arena,
@@ -60,6 +62,7 @@ export class WasmSimdBackend implements ComputeBackend {
     fused: boolean,
   ) {
     this.description = `wasm simd128${fused ? ' + relaxed fma' : ''}, ${pool.threads} thread${pool.threads === 1 ? '' : 's'}`;
+    this.counter = arena.allocate(4);
     for (let t = 0; t < pool.threads; t++) {
       this.scratch.push({ Ap: arena.allocate(PACK_A_FLOATS * 4), Bp: arena.allocate(PACK_B_FLOATS * 4), tile: arena.allocate(TILE_FLOATS * 4) });
     }
@@ -201,15 +204,19 @@ export class WasmSimdBackend implements ComputeBackend {
       split = splitGemm(m, n, k, this.pool.threads);
       this.splits.set(key, split);
     }
-    const parts = split.parts;
-    const byK = split.axis === 'k';
-    if (byK) this.ensurePartials(m * n, parts.length);
     const a = this.pool.args;
-    for (let t = 0; t < parts.length; t++) {
-      const p = parts[t];
+    if (split.axis === 'none') {
+      const s = this.scratch[0];
+      this.kernels.gemmBlock(transA ? 1 : 0, transB ? 1 : 0, m, n, k, ptrOf(A), ptrOf(B), ptrOf(C), m, accumulate ? 1 : 0, 0, m, 0, n, 0, k, s.Ap, s.Bp, s.tile);
+      return;
+    }
+    const threads = this.pool.threads;
+    const byK = split.axis === GemmAxis.Inner;
+    if (byK) this.ensurePartials(m * n, threads);
+    Atomics.store(this.arena.i32(), this.counter >> 2, 0);
+    for (let t = 0; t < threads; t++) {
       const s = this.scratch[t];
       const r = t * ARGS_PER_ROW;
-      const own = !byK || t === 0;
       a[r] = transA ? 1 : 0;
       a[r + 1] = transB ? 1 : 0;
       a[r + 2] = m;
@@ -217,24 +224,21 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 4] = k;
       a[r + 5] = ptrOf(A);
       a[r + 6] = ptrOf(B);
-      a[r + 7] = own ? ptrOf(C) : this.partials[t - 1];
-      a[r + 8] = m;
-      a[r + 9] = own && accumulate ? 1 : 0;
-      a[r + 10] = p.m0;
-      a[r + 11] = p.m1;
-      a[r + 12] = p.n0;
-      a[r + 13] = p.n1;
-      a[r + 14] = p.k0;
-      a[r + 15] = p.k1;
-      a[r + 16] = s.Ap;
-      a[r + 17] = s.Bp;
-      a[r + 18] = s.tile;
-      a[r + 19] = 0;
+      a[r + 7] = ptrOf(C);
+      a[r + 8] = accumulate ? 1 : 0;
+      a[r + 9] = split.axis;
+      a[r + 10] = split.chunk;
+      a[r + 11] = this.counter;
+      a[r + 12] = t;
+      a[r + 13] = byK && t > 0 ? this.partials[t - 1] : 0;
+      a[r + 14] = s.Ap;
+      a[r + 15] = s.Bp;
+      a[r + 16] = s.tile;
     }
-    this.pool.dispatch('gemmBlock', parts.length);
+    this.pool.dispatch('gemmShared', threads);
     if (byK) {
       const c = ptrOf(C);
-      for (let t = 1; t < parts.length; t++) this.kernels.axpby(1, this.partials[t - 1], 1, c, m * n);
+      for (let t = 1; t < threads; t++) this.kernels.axpby(1, this.partials[t - 1], 1, c, m * n);
     }
   }
 
