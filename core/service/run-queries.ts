@@ -1,5 +1,6 @@
 /** The stored runs as the UI reads and manages them (core/store, shaped for the contract). */
 import type { DataImage, RunDetail, RunImportResult, RunSummary } from '../api/contract';
+import type { Dataset } from '../data/dataset';
 import { loadDataSource, type DataSourceSpec } from '../data/sources';
 import { parseGraphText } from '../graph/parse';
 import { RESUMABLE_STATUSES, type Run } from '../store/records';
@@ -100,13 +101,27 @@ export class RunQueries {
     };
   }
 
+  /** The last few sources loaded for images (a gallery asks again for each run it opens). */
+  private readonly sources = new Map<string, Promise<Dataset>>();
+  private loaded(source: DataSourceSpec, split: 'train' | 'test'): Promise<Dataset> {
+    const key = `${split}|${JSON.stringify(source)}`;
+    let data = this.sources.get(key);
+    if (!data) {
+      data = loadDataSource(source, { split });
+      data.catch(() => this.sources.delete(key));
+      this.sources.set(key, data);
+      if (this.sources.size > 2) this.sources.delete(this.sources.keys().next().value!);
+    }
+    return data;
+  }
+
   /** Raw images of the run's data; 'test' is the split its evaluation used. */
   async images(runId: number, split: 'train' | 'test', indices: number[]): Promise<DataImage[]> {
     const run = this.run(runId);
     const stored = run.hyperParameters as { data?: DataSourceSpec; testData?: DataSourceSpec | null };
     if (stored.data === undefined) throw new Error(`run ${runId} does not say which data it trained on`);
     const source = split === 'test' && stored.testData ? stored.testData : stored.data;
-    const data = await loadDataSource(source, { split });
+    const data = await this.loaded(source, split);
     if (!Array.isArray(indices) || indices.length > 500) throw new Error('runImages: give at most 500 indices');
     return indices.map((i) => {
       if (!Number.isInteger(i) || i < 0 || i >= data.count) throw new Error(`runImages: instance ${i} is outside the ${data.count} of ${data.source}`);

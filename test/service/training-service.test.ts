@@ -141,7 +141,10 @@ describe('training, runs and inspection through the service', () => {
     expect(firstAfter.type === 'step' && firstAfter.step).toBe(last + 1);
     await t.service.stopTraining(runId);
     await until(() => of(runId, 'ended').length === 2);
-    expect((await t.service.renameRun(runId, 'renamed')).name).toBe('renamed');
+    const images = await t.service.runImages(runId, 'test', [0, 5]);
+    expect(images.map((i) => [i.index, i.width, i.height])).toEqual([[0, 28, 28], [5, 28, 28]]);
+    await expect(t.service.runImages(runId, 'test', [1000])).rejects.toThrow(/instance 1000 is outside the 1000/);
+        expect((await t.service.renameRun(runId, 'renamed')).name).toBe('renamed');
     const file = join(t.folder, 'run.cnnwb');
     await t.service.exportRun(runId, file);
     await expect(async () => t.service.importRuns(file)).rejects.toThrow(/already in this workspace/);
