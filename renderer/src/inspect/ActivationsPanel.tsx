@@ -46,6 +46,11 @@ export function ActivationsPanel() {
           {busy ? 'Computing…' : 'Show activations'}
         </button>
         <span className="muted">weights: {inspection?.weights ?? (weightsRunId !== null ? `run ${weightsRunId}` : 'He initialisation, seed 1')}</span>
+        {weightsRunId !== null && (
+          <button type="button" className="small" title="inspect the seeded He initialisation instead of the run's checkpoint" onClick={() => inspectStore.getState().setWeightsRun(null)}>
+            use He initialisation
+          </button>
+        )}
       </div>
       {error && <div role="alert" className="error-text">{error}</div>}
       {inspection && (

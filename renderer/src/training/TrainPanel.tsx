@@ -24,8 +24,9 @@ function settingsOf(form: TrainingForm): TrainingSettings {
     seed: num('seed', form.seed),
     validationFraction: num('validation fraction', form.validationFraction),
     statsEvery: num('statistics every', form.statsEvery),
-    sgd: { lr, momentum: num('momentum', form.momentum) },
+    sgd: { lr, momentum: num('momentum', form.momentum), decay: num('learning-rate decay', form.decay) },
     adam: { lr },
+    newton: { subsampleFraction: num('subsample fraction', form.subsample), cgMaxIterations: num('CG iterations', form.cgMaxIterations) },
   };
 }
 
@@ -139,9 +140,24 @@ export function TrainPanel() {
           </Field>
         )}
         {form.optimizer === 'sgd' && (
-          <Field label="Momentum">
-            <input aria-label="Momentum" value={form.momentum} onChange={(e) => setForm({ momentum: e.target.value })} />
-          </Field>
+          <>
+            <Field label="Momentum">
+              <input aria-label="Momentum" title="μ in v ← μv − lr_t g" value={form.momentum} onChange={(e) => setForm({ momentum: e.target.value })} />
+            </Field>
+            <Field label="LR decay">
+              <input aria-label="Learning-rate decay" title="lr_t = lr / (1 + decay t)" value={form.decay} onChange={(e) => setForm({ decay: e.target.value })} />
+            </Field>
+          </>
+        )}
+        {form.optimizer === 'newton' && (
+          <>
+            <Field label="Subsample">
+              <input aria-label="Subsample fraction" title="fraction of the gradient batch used for the Gauss-Newton products (simpleNN: 0.05)" value={form.subsample} onChange={(e) => setForm({ subsample: e.target.value })} />
+            </Field>
+            <Field label="CG iterations">
+              <input aria-label="CG iterations" title="CG stops at ||r|| ≤ 0.1 ||g|| or after this many iterations" value={form.cgMaxIterations} onChange={(e) => setForm({ cgMaxIterations: e.target.value })} />
+            </Field>
+          </>
         )}
         <Field label="Batch size">
           <input aria-label="Batch size" value={form.batchSize} onChange={(e) => setForm({ batchSize: e.target.value })} />

@@ -8,6 +8,9 @@ export interface TrainingForm {
   optimizer: OptimizerName;
   lr: string;
   momentum: string;
+  decay: string;
+  subsample: string;
+  cgMaxIterations: string;
   epochs: string;
   batchSize: string;
   seed: string;
@@ -60,6 +63,9 @@ export const DEFAULT_FORM: TrainingForm = {
   optimizer: 'adam',
   lr: '0.001',
   momentum: '0.9',
+  decay: '0',
+  subsample: '0.05',
+  cgMaxIterations: '250',
   epochs: '2',
   batchSize: '64',
   seed: '1',
