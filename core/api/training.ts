@@ -18,7 +18,7 @@ export interface TrainingSettings {
   batchSize?: number;
   seed?: number;
   sgd?: { lr?: number; momentum?: number; decay?: number };
-  adam?: { lr?: number; beta1?: number; beta2?: number; epsilon?: number };
+  adam?: { lr?: number; decay?: number; beta1?: number; beta2?: number; epsilon?: number };
   newton?: { gradientBatch?: number; subsampleFraction?: number; cgTolerance?: number; cgMaxIterations?: number; lambda?: number; armijo?: number };
   validationFraction?: number;
   statsEvery?: number;

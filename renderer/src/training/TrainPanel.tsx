@@ -25,7 +25,7 @@ function settingsOf(form: TrainingForm): TrainingSettings {
     validationFraction: num('validation fraction', form.validationFraction),
     statsEvery: num('statistics every', form.statsEvery),
     sgd: { lr, momentum: num('momentum', form.momentum), decay: num('learning-rate decay', form.decay) },
-    adam: { lr },
+    adam: { lr, decay: num('learning-rate decay', form.decay) },
     newton: { subsampleFraction: num('subsample fraction', form.subsample), cgMaxIterations: num('CG iterations', form.cgMaxIterations) },
   };
 }
@@ -128,7 +128,7 @@ export function TrainPanel() {
           </Field>
         )}
         <Field label="Optimizer">
-          <select aria-label="Optimizer" value={form.optimizer} onChange={(e) => setForm({ optimizer: e.target.value as TrainingForm['optimizer'], lr: e.target.value === 'adam' ? '0.001' : '0.01' })}>
+          <select aria-label="Optimizer" value={form.optimizer} onChange={(e) => setForm({ optimizer: e.target.value as TrainingForm['optimizer'], lr: e.target.value === 'adam' ? '0.001' : '0.003' })}>
             <option value="sgd">SGD with momentum (simpleNN)</option>
             <option value="adam">Adam</option>
             <option value="newton">Newton (subsampled Gauss-Newton, CG)</option>
@@ -140,14 +140,14 @@ export function TrainPanel() {
           </Field>
         )}
         {form.optimizer === 'sgd' && (
-          <>
-            <Field label="Momentum">
-              <input aria-label="Momentum" title="μ in v ← μv − lr_t g" value={form.momentum} onChange={(e) => setForm({ momentum: e.target.value })} />
-            </Field>
-            <Field label="LR decay">
-              <input aria-label="Learning-rate decay" title="lr_t = lr / (1 + decay t)" value={form.decay} onChange={(e) => setForm({ decay: e.target.value })} />
-            </Field>
-          </>
+          <Field label="Momentum">
+            <input aria-label="Momentum" title="μ in v ← μv − lr_t g" value={form.momentum} onChange={(e) => setForm({ momentum: e.target.value })} />
+          </Field>
+        )}
+        {form.optimizer !== 'newton' && (
+          <Field label="LR decay">
+            <input aria-label="Learning-rate decay" title="lr_t = lr / (1 + decay t)" value={form.decay} onChange={(e) => setForm({ decay: e.target.value })} />
+          </Field>
         )}
         {form.optimizer === 'newton' && (
           <>
