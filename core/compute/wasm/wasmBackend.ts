@@ -234,6 +234,7 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 14] = s.Ap;
       a[r + 15] = s.Bp;
       a[r + 16] = s.tile;
+      a[r + 17] = threads;
     }
     this.pool.dispatch('gemmShared', threads);
     if (byK) {
