@@ -65,18 +65,11 @@ export class RunQueries {
     };
   }
 
-  /**
-   * Renames a run within its experiment. core/store has no rename yet, so this is one UPDATE on
-   * the workspace's connection, refused when the experiment already has the name.
-   */
+  /** Renames a run within its experiment (refused when the experiment already has the name). */
   rename(runId: number, name: string): RunSummary {
-    const run = this.run(runId);
-    const next = typeof name === 'string' ? name.trim() : '';
-    if (!next) throw new Error('renameRun: the name must not be empty');
-    if (next !== run.name && this.workspace.runs.list({ experiment: run.experiment }).some((r) => r.name === next))
-      throw new Error(`experiment "${run.experiment}" already has a run named "${next}"`);
-    this.workspace.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(next, runId);
-    return this.summary(this.run(runId));
+    this.run(runId);
+    if (typeof name !== 'string' || !name.trim()) throw new Error('renameRun: the name must not be empty');
+    return this.summary(this.workspace.runs.rename(runId, name));
   }
 
   delete(runId: number): void {

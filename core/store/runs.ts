@@ -185,6 +185,19 @@ export class Runs {
     if (info.changes === 0) throw new StoreError(`no run with id ${id}`);
   }
 
+  /** Renames a run within its experiment; the name must be new there. */
+  rename(id: number, name: string): Run {
+    const run = this.get(id);
+    if (!run) throw new StoreError(`no run with id ${id}`);
+    const next = name.trim();
+    if (!next) throw new StoreError(`run ${id}: a run name must not be empty`);
+    if (next === run.name) return run;
+    const taken = this.db.prepare(`SELECT 1 FROM runs WHERE experiment_id = ? AND name = ?`).get(run.experimentId, next);
+    if (taken) throw new StoreError(`experiment "${run.experiment}" already has a run named "${next}"`);
+    this.db.prepare(`UPDATE runs SET name = ? WHERE id = ?`).run(next, id);
+    return this.get(id)!;
+  }
+
   /** Deletes a run and everything it recorded. A run still being written is refused. */
   delete(id: number): void {
     const run = this.get(id);
