@@ -4,6 +4,7 @@
  * and answers the UI. Tasks run one after another in the worker; each answer finds its caller by id.
  */
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '../workers/workerEntry';
 import type { InspectionResult, InspectionTask } from './inspectionTasks';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -32,7 +33,7 @@ export class InspectionWorkerClient {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./inspectionWorker.bootstrap.mjs', import.meta.url));
+    const worker = new Worker(workerEntryUrl(new URL('./inspectionWorker.bootstrap.mjs', import.meta.url), 'inspectionWorker.js'));
     worker.unref(); // an idle inspection worker never keeps the process alive
     worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(id);

@@ -3,6 +3,7 @@
  * The caller's thread only receives messages, so it stays responsive (and can write to the store).
  */
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '../workers/workerEntry';
 import type { StoredParameter } from './checkpoint';
 import type { TrainingEvent } from './events';
 import type { TrainingRequest } from './prepare';
@@ -29,7 +30,7 @@ export interface TrainingSession {
 }
 
 export function startTrainingSession(request: TrainingRequest, handlers: TrainingSessionHandlers = {}): TrainingSession {
-  const worker = new Worker(new URL('./trainingWorker.bootstrap.mjs', import.meta.url));
+  const worker = new Worker(workerEntryUrl(new URL('./trainingWorker.bootstrap.mjs', import.meta.url), 'trainingWorker.js'));
   const send = (message: ParentToWorker) => worker.postMessage(message);
   let info: PreparedInfo | null = null;
   const done = new Promise<TrainingSessionResult>((resolve, reject) => {

@@ -5,9 +5,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const KERNELS_WASM_PATH = fileURLToPath(new URL('../../../build/wasm/kernels.wasm', import.meta.url));
+/**
+ * A kernel file: build/wasm/<name> from the sources; in the Electron build (core bundled into
+ * out/main/, see electron.vite.config.ts) the copy the build puts in out/main/wasm/, next to the bundle.
+ */
+function kernelFilePath(name: string): string {
+  const bundled = fileURLToPath(new URL(`./wasm/${name}`, import.meta.url));
+  return existsSync(bundled) ? bundled : fileURLToPath(new URL(`../../../build/wasm/${name}`, import.meta.url));
+}
+
+export const KERNELS_WASM_PATH = kernelFilePath('kernels.wasm');
 /** The same kernels with fused multiply-adds (relaxed SIMD), used where the engine validates them. */
-export const RELAXED_KERNELS_WASM_PATH = fileURLToPath(new URL('../../../build/wasm/kernels-relaxed.wasm', import.meta.url));
+export const RELAXED_KERNELS_WASM_PATH = kernelFilePath('kernels-relaxed.wasm');
 /** Must equal --maximumMemory in scripts/build-wasm.mjs (64 KiB pages: 2 GiB). */
 export const MAXIMUM_PAGES = 32768;
 /** The kernels' own static data lives below this offset; tensors start here. */

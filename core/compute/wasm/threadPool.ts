@@ -6,6 +6,7 @@
  * worker has counted itself off. Nothing is copied and nothing is allocated per dispatch.
  */
 import { Worker } from 'node:worker_threads';
+import { workerEntryUrl } from '../../workers/workerEntry';
 import { KERNEL_NAMES, type KernelExports, type KernelName } from './kernelModule';
 
 const GENERATION = 0;
@@ -41,7 +42,7 @@ export class ThreadPool {
     const pool = new ThreadPool(threads, kernels);
     const starts: Promise<void>[] = [];
     for (let index = 1; index < threads; index++) {
-      const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+      const worker = new Worker(workerEntryUrl(new URL('./worker.mjs', import.meta.url), 'wasmThread.js'), {
         workerData: {
           module,
           memory,
