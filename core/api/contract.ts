@@ -14,6 +14,7 @@
 import type { CompileResult } from '../graph/compile';
 import type { GraphFile } from '../graph/format';
 import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspection, VectorFormData } from './inspect';
+import type { ExportModelRequest, ExportModelResult, ImportedWeightsInfo, ImportModelResult } from './models';
 import type { RunDetail, RunImportResult, RunSummary } from './runs';
 import type { BackendInfo, DataImage, DataPreview, DataSpec, StartTrainingRequest, TrainingEventMessage, TrainingStarted } from './training';
 
@@ -23,6 +24,7 @@ export type { Shape } from '../graph/shape';
 export type * from './training';
 export type * from './runs';
 export type * from './inspect';
+export type * from './models';
 
 /** Which program is showing the UI. */
 export type ShellKind = 'electron' | 'browser';
@@ -74,6 +76,9 @@ export type MenuCommand =
   | 'autoLayout'
   | 'fitView'
   | 'toggleMiniMap'
+  | 'exportOnnx'
+  | 'exportPytorch'
+  | 'importOnnx'
   | { openRecent: string };
 
 /** Every request/response call, as if it were synchronous; WorkbenchApi makes each one async. */
@@ -93,6 +98,14 @@ export interface WorkbenchCalls {
   recentFiles(): string[];
   loadDraft(): Draft | null;
   saveDraft(draft: Draft): void;
+
+  // Models in and out (core/export): ONNX and PyTorch
+  /** Writes the graph with the chosen weights as ONNX (a file) or a PyTorch project (a folder); path null asks with a native dialog (Electron only, else 'cancelled'). */
+  exportModel(request: ExportModelRequest): ExportModelResult;
+  /** Reads an ONNX file into a graph and keeps its weights (replacing the previously imported ones); path null asks with a native dialog. */
+  importModel(path: string | null): ImportModelResult;
+  /** What the last importModel kept, or null. */
+  importedWeights(): ImportedWeightsInfo | null;
 
   // Training (runs in a worker of its own; progress arrives as onTrainingEvent)
   listBackends(): BackendInfo[];
@@ -157,6 +170,9 @@ export const CALL_NAMES = [
   'recentFiles',
   'loadDraft',
   'saveDraft',
+  'exportModel',
+  'importModel',
+  'importedWeights',
   'listBackends',
   'previewData',
   'startTraining',

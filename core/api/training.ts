@@ -34,6 +34,8 @@ export interface StartTrainingRequest {
   backend: string;
   runName?: string;
   experiment?: string;
+  /** 'imported': start from the weights (and preprocessing) of the last importModel instead of the seeded initialisation. */
+  initialWeights?: 'imported';
 }
 
 export interface BackendInfo {

@@ -10,6 +10,14 @@ import type { Workspace } from '../store/workspace';
 import { resolveTrainingConfig, type TrainingConfigInput } from '../train/config';
 import type { TrainingEvent } from '../train/events';
 import type { PreparedInfo } from '../train/trainingMessages';
+import type { Preprocessing } from '../data/preprocessing';
+import type { InitialWeights } from './model-exchange';
+
+/** Weights given to start from (checked against the graph by the caller; prepare checks the preprocessing). */
+function initialFields(initial: InitialWeights | null): { initialParameters?: InitialWeights['initialParameters']; preprocessing?: Preprocessing } {
+  if (!initial) return {};
+  return { initialParameters: initial.initialParameters, ...(initial.preprocessing ? { preprocessing: initial.preprocessing as Preprocessing } : {}) };
+}
 
 /** The trainer's event as the UI gets it: histograms and checkpoint contents stay in the store. */
 export function toUiEvent(event: TrainingEvent): UiTrainingEvent {
@@ -38,13 +46,13 @@ export class TrainingManager {
     return [...this.live.keys()];
   }
 
-  start(request: StartTrainingRequest): Promise<TrainingStarted> {
+  start(request: StartTrainingRequest, initial: InitialWeights | null = null): Promise<TrainingStarted> {
     const graph = parseGraph(request?.graph);
     const settings = (request.settings ?? {}) as TrainingConfigInput;
     resolveTrainingConfig(settings); // a bad setting fails here, naming the field, before a worker starts
     if (request.data === undefined || request.data === null || request.data === '') throw new Error('startTraining: choose the data (sample, fashion-mnist or a path)');
     return this.run((handlers) =>
-      startRecordedTraining({ graph, data: request.data, config: settings, backend: request.backend || 'auto' }, this.workspace, {
+      startRecordedTraining({ graph, data: request.data, config: settings, backend: request.backend || 'auto', ...initialFields(initial) }, this.workspace, {
         experiment: request.experiment?.trim() || undefined,
         runName: request.runName?.trim() || undefined,
         ...handlers,

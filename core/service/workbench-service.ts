@@ -10,6 +10,7 @@ import { availableBackends } from '../compute/registry';
 import type { Workspace } from '../store/workspace';
 import { previewData } from './data-images';
 import { Inspector } from './inspector';
+import { ModelExchange } from './model-exchange';
 import { RunQueries } from './run-queries';
 import { TrainingManager } from './training-manager';
 
@@ -52,6 +53,7 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
   const training = ws ? new TrainingManager(ws, (m) => events.emit('onTrainingEvent', m), (id) => events.emit('onRunsChanged', id)) : null;
   const runs = ws ? new RunQueries(ws, (id) => training!.liveRunIds().includes(id)) : null;
   const inspector = ws ? new Inspector(ws) : null;
+  const models = new ModelExchange(options.drafts, ws ?? null);
   const need = <T>(part: T | null, call: string): T => {
     if (!part) throw new Error(`${call}: this service has no workspace`);
     return part;
@@ -70,7 +72,18 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
     liveRunIds: () => training?.liveRunIds() ?? [],
     listBackends: () => availableBackends(),
     previewData: (data, count) => previewData(data, count),
-    startTraining: (request) => need(training, 'startTraining').start(request),
+    startTraining: (request) => {
+      const manager = need(training, 'startTraining');
+      const initial = request?.initialWeights === 'imported' ? models.initialWeights(parseGraph(request.graph)) : null;
+      return manager.start(request, initial);
+    },
+    exportModel: (request) => models.exportModel(request),
+    importModel: (path) => {
+      if (path === null) return { status: 'cancelled' };
+      requirePath(path, 'importModel');
+      return models.importModel(path);
+    },
+    importedWeights: () => models.importedInfo(),
     pauseTraining: (runId) => need(training, 'pauseTraining').pause(runId),
     resumeTraining: (runId) => need(training, 'resumeTraining').resume(runId),
     stopTraining: (runId) => need(training, 'stopTraining').stop(runId),
