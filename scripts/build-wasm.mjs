@@ -38,5 +38,5 @@ for (const [file, extra] of [[output, []], [relaxedOutput, ['--enable', 'relaxed
     console.error(`build-wasm: asc failed to compile core/compute/wasm/assembly into ${file} (see above)`);
     process.exit(1);
   }
-  console.log(`build-wasm: wrote ${file.slice(root.length + 1)} (${statSync(file).size} bytes)`);
+  console.error(`build-wasm: wrote ${file.slice(root.length + 1)} (${statSync(file).size} bytes)`);
 }
