@@ -2,7 +2,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CALL_NAMES, IPC_CALL_PREFIX, IPC_EVENT_PREFIX, type CallName, type EventName, type MenuCommand } from '../../core/api/contract';
-import type { GraphFile } from '../../core/api/contract';
+import type { ExportModelRequest, GraphFile } from '../../core/api/contract';
 import { defaultWorkspacePath } from '../../core/store/paths';
 import { parseAppArgs } from './args';
 import { buildMenu } from './menu';
@@ -41,6 +41,35 @@ async function withDialogs(service: ServiceClient, name: CallName, args: unknown
     });
     if (picked.canceled || !picked.filePath) return { status: 'cancelled' };
     return service.call(name, [picked.filePath, graph]);
+  }
+  if (name === 'exportModel' && (args[0] as ExportModelRequest | null)?.path === null) {
+    const request = args[0] as ExportModelRequest;
+    const base = (request.graph?.name || 'model').replace(/[^\w.-]+/g, '-');
+    if (request.format === 'pytorch') {
+      const picked = await dialog.showOpenDialog(mainWindow!, {
+        title: 'Export PyTorch project to folder',
+        buttonLabel: 'Export here',
+        properties: ['openDirectory', 'createDirectory', 'promptToCreate'],
+      });
+      if (picked.canceled || picked.filePaths.length === 0) return { status: 'cancelled' };
+      return service.call(name, [{ ...request, path: picked.filePaths[0] }]);
+    }
+    const picked = await dialog.showSaveDialog(mainWindow!, {
+      title: 'Export ONNX',
+      defaultPath: `${base}.onnx`,
+      filters: [{ name: 'ONNX models', extensions: ['onnx'] }],
+    });
+    if (picked.canceled || !picked.filePath) return { status: 'cancelled' };
+    return service.call(name, [{ ...request, path: picked.filePath }]);
+  }
+  if (name === 'importModel' && args[0] === null) {
+    const picked = await dialog.showOpenDialog(mainWindow!, {
+      title: 'Import ONNX',
+      properties: ['openFile'],
+      filters: [{ name: 'ONNX models', extensions: ['onnx'] }],
+    });
+    if (picked.canceled || picked.filePaths.length === 0) return { status: 'cancelled' };
+    return service.call(name, [picked.filePaths[0]]);
   }
   return service.call(name, args);
 }

@@ -37,6 +37,12 @@ export function buildMenu(options: {
         item('Save', 'save', 'CmdOrCtrl+S'),
         item('Save As…', 'saveAs', 'CmdOrCtrl+Shift+S'),
         { type: 'separator' },
+        {
+          label: 'Export',
+          submenu: [item('ONNX…', 'exportOnnx', 'CmdOrCtrl+E'), item('PyTorch…', 'exportPytorch', 'CmdOrCtrl+Shift+E')],
+        },
+        item('Import ONNX…', 'importOnnx', 'CmdOrCtrl+I'),
+        { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
     },

@@ -20,7 +20,7 @@ describe('Electron main process (built), on a stub of the electron module', () =
     const savePath = join(folder, 'saved.json');
     const out = execFileSync(
       process.execPath,
-      [join(repoRoot, 'test/service/electron-stub/drive.mjs'), join(repoRoot, 'out/main/index.js'), join(folder, 'ws.db'), savePath],
+      [join(repoRoot, 'test/service/electron-stub/drive.mjs'), join(repoRoot, 'out/main/index.js'), join(folder, 'ws.db'), savePath, join(folder, 'torch')],
       { cwd: repoRoot, encoding: 'utf8', timeout: 30_000 },
     );
     const report = JSON.parse(out.trim().split('\n').at(-1)!);
@@ -41,5 +41,11 @@ describe('Electron main process (built), on a stub of the electron module', () =
     expect(report.sent).toEqual([['workbench:event:onRecentFilesChanged', [savePath]]]);
     expect(report.menuLabels).toEqual(['&File', '&Edit', '&View', '&Help']);
     expect(report.recentMenu).toEqual([savePath]);
+    // File > Export: PyTorch asks for a folder with the native dialog, then the worker writes there.
+    expect(report.exportedWithDialog.result).toMatchObject({ status: 'exported', format: 'pytorch', path: join(folder, 'torch'), files: [join(folder, 'torch', 'train.py')] });
+    expect(existsSync(join(folder, 'torch', 'train.py'))).toBe(true);
+    expect(report.importCancelled).toEqual({ result: { status: 'cancelled' } });
+    expect(report.fileMenu).toContainEqual(['Export', ['ONNX…', 'PyTorch…']]);
+    expect(report.fileMenu).toContainEqual(['Import ONNX…']);
   });
 });

@@ -9,6 +9,8 @@ import { editorStore, useEditor } from './editor-store-context';
 import { ErrorList } from './ErrorList';
 import { configureFileActions, type FileDialogRequest } from './file-actions';
 import { FileDialog } from './FileDialog';
+import { configureModelActions, type ModelDialogRequest } from './model-actions';
+import { ModelDialog } from './ModelDialog';
 import { Palette } from './Palette';
 import { ParamPanel } from './ParamPanel';
 import { Toolbar } from './Toolbar';
@@ -50,6 +52,7 @@ function Workbench() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [ready, setReady] = useState(false);
   const [dialog, setDialog] = useState<FileDialogRequest | null>(null);
+  const [modelDialog, setModelDialog] = useState<ModelDialogRequest | null>(null);
   const [autosave, setAutosave] = useState<{ status: AutosaveStatus; detail?: string }>({ status: 'idle' });
 
   useEffect(() => {
@@ -58,6 +61,7 @@ function Workbench() {
     (async () => {
       const appInfo = await api.appInfo();
       configureFileActions({ nativeDialogs: appInfo.nativeDialogs, showFileDialog: setDialog });
+      configureModelActions({ nativeDialogs: appInfo.nativeDialogs, showModelDialog: setModelDialog });
       const draft = await api.loadDraft();
       if (cancelled) return;
       if (draft) editorStore.getState().load(draft.graph, draft.filePath, draft.dirty);
@@ -81,13 +85,13 @@ function Workbench() {
       if (!command) return;
       // Electron's menu accelerators deliver these as onMenuCommand; text fields keep their own keys.
       if (info.shell === 'electron' && command !== 'delete') return;
-      if (isTextFieldFocused() || dialog) return;
+      if (isTextFieldFocused() || dialog || modelDialog) return;
       event.preventDefault();
       runCommand(command, flow);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [info, flow, dialog]);
+  }, [info, flow, dialog, modelDialog]);
 
   return (
     <div className="workbench" aria-busy={!ready} data-ready={ready}>
@@ -106,6 +110,7 @@ function Workbench() {
       </main>
       <StatusBar info={info} autosave={autosave} />
       {dialog && <FileDialog request={dialog} onClose={() => setDialog(null)} />}
+      {modelDialog && <ModelDialog request={modelDialog} nativeDialogs={info?.nativeDialogs ?? false} onClose={() => setModelDialog(null)} />}
       <VectorFormView />
     </div>
   );

@@ -66,6 +66,19 @@ export function Toolbar() {
         <button type="button" onClick={() => run('saveAs')}>
           Save as…
         </button>
+        <select
+          aria-label="Export or import a model"
+          value=""
+          onChange={(e) => {
+            const command = e.target.value as 'exportOnnx' | 'exportPytorch' | 'importOnnx' | '';
+            if (command) run(command);
+          }}
+        >
+          <option value="">Export / Import…</option>
+          <option value="exportOnnx">Export ONNX…</option>
+          <option value="exportPytorch">Export PyTorch…</option>
+          <option value="importOnnx">Import ONNX…</option>
+        </select>
         <span className="separator" />
         <button type="button" onClick={() => run('undo')} disabled={!canUndo}>
           Undo

@@ -2,6 +2,7 @@ import type { ReactFlowInstance } from '@xyflow/react';
 import type { MenuCommand } from '../../../core/api/contract';
 import { editorStore } from './editor-store-context';
 import { newGraph, openGraph, saveGraph, saveGraphAs } from './file-actions';
+import { importOnnx, openExportDialog } from './model-actions';
 
 function isTextField(el: Element | null): boolean {
   return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
@@ -28,6 +29,12 @@ export function runCommand(command: MenuCommand, flow: ReactFlowInstance | null)
       return void saveGraph();
     case 'saveAs':
       return void saveGraphAs();
+    case 'exportOnnx':
+      return openExportDialog('onnx');
+    case 'exportPytorch':
+      return openExportDialog('pytorch');
+    case 'importOnnx':
+      return importOnnx();
     case 'undo':
       return s.undo();
     case 'redo':

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { BackendInfo, TrainingSettings } from '../../../core/api/contract';
+import type { BackendInfo, ImportedWeightsInfo, TrainingSettings } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
 import { editorStore, useEditor } from '../editor/editor-store-context';
 import { Plot } from '../plots/Plot';
@@ -65,6 +65,12 @@ export function TrainPanel() {
   const trainable = useEditor((s) => s.compiled.ok);
   const [backends, setBackends] = useState<BackendInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const graphName = useEditor((s) => s.doc.name);
+  const [imported, setImported] = useState<ImportedWeightsInfo | null>(null);
+  useEffect(() => {
+    // An ONNX import replaces the document (and its name): ask again what weights were imported.
+    api.importedWeights().then(setImported, () => setImported(null));
+  }, [graphName]);
 
   useEffect(() => {
     api.listBackends().then(setBackends, (e: Error) => setError(e.message));
@@ -88,7 +94,7 @@ export function TrainPanel() {
     try {
       const settings = settingsOf(form);
       trainingStore.setState({ status: 'starting', message: null, step: 0, totalSteps: 0, epoch: 0, imagesPerSec: 0, secondsLeft: null, testAccuracy: null });
-      const started = await api.startTraining({ graph: editorStore.getState().doc, data: dataSpecOf(form), settings, backend: form.backend, runName: form.runName || undefined });
+      const started = await api.startTraining({ graph: editorStore.getState().doc, data: dataSpecOf(form), settings, backend: form.backend, runName: form.runName || undefined, ...(form.fromImported && imported ? { initialWeights: 'imported' as const } : {}) });
       followRun(started.runId, `${started.backend} (${started.backendDescription})`);
       inspectStore.getState().setWeightsRun(started.runId);
     } catch (e) {
@@ -187,6 +193,11 @@ export function TrainPanel() {
         <Field label="Run name">
           <input aria-label="Run name" value={form.runName} placeholder="run-N" onChange={(e) => setForm({ runName: e.target.value })} />
         </Field>
+        {imported && (
+          <label className="checkbox" title={`${imported.layers} layers, ${imported.parameterCount} weights${imported.preprocessing ? ', with preprocessing' : ''}`}>
+            <input type="checkbox" checked={form.fromImported} onChange={(e) => setForm({ fromImported: e.target.checked })} /> Start from the imported weights ({imported.fileName})
+          </label>
+        )}
         <div className="train-buttons" role="toolbar" aria-label="Training controls">
           <button type="button" className="primary" disabled={live || !trainable} onClick={() => void start()} title={trainable ? '' : 'the graph has errors'}>
             Start

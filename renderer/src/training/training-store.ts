@@ -18,6 +18,8 @@ export interface TrainingForm {
   statsEvery: string;
   backend: string;
   runName: string;
+  /** Start from the weights kept by the last ONNX import instead of the seeded initialisation. */
+  fromImported: boolean;
 }
 
 /** Columnar series for uPlot: one x array and its y arrays, nulls where a series has no point. */
@@ -73,6 +75,7 @@ export const DEFAULT_FORM: TrainingForm = {
   statsEvery: '10',
   backend: 'auto',
   runName: '',
+  fromImported: false,
 };
 
 export function dataSpecOf(form: TrainingForm): DataSpec {
