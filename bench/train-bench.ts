@@ -11,7 +11,8 @@
  * TensorFlow.js (cpu and wasm backends). Each system runs in its own child process, so its peak
  * RSS is its own. Prints images/s (median of several runs), ms/step, peak RSS, our ratio to each
  * peer, where a wasm-simd step spends its time, and the GFLOP/s of our GEMM on the conv layers'
- * shapes. --json prints one JSON document instead.
+ * shapes, and the cost of recording a run in the workspace (bench/logging-bench.ts; --no-logging
+ * skips it). --json prints one JSON document instead.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -94,6 +95,7 @@ async function parent(): Promise<void> {
   for (const system of systems) results.push(runChild(system, dataFile, log));
   const gemm = systems.includes('wasm-simd') || requested.includes('gemm') ? runChild('gemm', dataFile, log) : null;
   const unavailable = availability.filter((a) => !a.ok).map((a) => ({ name: a.name, reason: a.reason }));
+  const logging = argv.includes('--no-logging') ? null : measureLogging(log);
 
   const ok = results.filter((r): r is SystemResult => 'imagesPerSecond' in r);
   const peers = ok.filter((r) => r.system.startsWith('tfjs-'));
@@ -101,7 +103,7 @@ async function parent(): Promise<void> {
     .filter((r) => !r.system.startsWith('tfjs-'))
     .map((r) => ({ system: r.system, vs: Object.fromEntries(peers.map((p) => [p.system, r.imagesPerSecond / p.imagesPerSecond])) }));
 
-  const document = JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, timing: TIMING, results, ratios, gemm, unavailable }, null, 2);
+  const document = JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, timing: TIMING, results, ratios, gemm, unavailable, logging }, null, 2);
   const outFile = option('out', '');
   if (outFile) writeFileSync(outFile, document);
   if (json) {
@@ -133,6 +135,26 @@ async function parent(): Promise<void> {
     log(`our GEMM on the conv layers' shapes (${gemm.description}):`);
     for (const g of gemm.gemm) log(`  ${g.label.padEnd(22)} ${g.shape.padEnd(20)} ${fmt(g.ms, 2).padStart(8)} ms ${fmt(g.gflops).padStart(6)} GFLOP/s`);
   } else if (gemm && 'error' in gemm) log(`gemm: FAILED: ${gemm.error}`);
+  if (logging && 'slowdownPercent' in logging) {
+    log('');
+    log(`recording a run in the workspace (${logging.setup}):`);
+    log(`  logging off ${fmt(logging.imagesPerSecLoggingOff)} images/s, on ${fmt(logging.imagesPerSecLoggingOn)} images/s: ${fmt(logging.slowdownPercent)}% slower (goal: within 5%)`);
+  } else if (logging) log(`logging: FAILED: ${logging.error}`);
+}
+
+/** Training with every event recorded vs recording off (bench/logging-bench.ts, in its own process). */
+type LoggingResult = { slowdownPercent: number; setup: string; imagesPerSecLoggingOff: number; imagesPerSecLoggingOn: number } | { error: string };
+
+function measureLogging(log: (line: string) => void): LoggingResult {
+  log('running logging (recording on vs off) ...');
+  const script = fileURLToPath(new URL('./logging-bench.ts', import.meta.url));
+  const out = spawnSync(process.execPath, ['--import', 'tsx', script, '--json', '--rounds', option('logging-rounds', '3')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = out.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as LoggingResult;
+  } catch {
+    return { error: `exit ${out.status ?? out.signal}: ${out.stdout.trim().split('\n').slice(-3).join(' | ')}` };
+  }
 }
 
 if (argv.includes('--child')) await child(option('child', ''), option('data', ''));
