@@ -46,13 +46,13 @@ export async function exportModelTo(request: Omit<ExportModelRequest, 'graph'>):
 export function acceptImported(result: ImportModelResult): boolean {
   if (result.status === 'cancelled') return false;
   if (result.status === 'error') {
-    const nodes = result.problems.length > 0 ? ` Unsupported: ${result.problems.map((p) => `${p.node} (${p.opType})`).join(', ')}.` : '';
-    state().notify({ kind: 'error', text: `Could not import ${result.message}${nodes}` });
+    // The message lists every problem by node (result.problems holds them one by one).
+    state().notify({ kind: 'error', text: `Could not import ${result.message}` });
     return false;
   }
   state().replace(result.graph, null);
   const w = result.weights;
-  state().notify({ kind: 'info', text: `Imported ${result.fileName}: ${w.layers} layers, ${w.parameterCount} weights kept as "imported weights"${w.preprocessing ? ' with preprocessing' : ''}.` });
+  state().notify({ kind: 'info', text: `Imported ${result.fileName}: ${w.layers} layers, ${w.parameterCount.toLocaleString('en-US')} weights kept as "imported weights"${w.preprocessing ? ' with preprocessing' : ''}.` });
   return true;
 }
 
