@@ -100,6 +100,14 @@ describe('model export and import in the app', () => {
     await expect.poll(() => page.getByTestId('total-params').textContent()).toBe(compiled.totals.paramCount.toLocaleString('en-US'));
     await page.getByRole('button', { name: 'Fit view' }).click();
     await shot('model-02-lenet-imported');
+    // The Train form offers the kept weights as the starting point.
+    await page.getByRole('tab', { name: 'Train', exact: true }).click();
+    const fromImported = page.getByRole('tabpanel', { name: 'Train' }).getByLabel('Start from the imported weights (lenet.onnx)');
+    await expect.poll(() => fromImported.isChecked()).toBe(false);
+    await fromImported.check();
+    await shot('model-03-train-from-imported');
+    await fromImported.uncheck();
+    await page.getByRole('tab', { name: 'Train', exact: true }).click();
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await expect.poll(() => edgeShapes(page)).toEqual(before);
     await page.getByRole('button', { name: 'Redo', exact: true }).click();
@@ -112,7 +120,7 @@ describe('model export and import in the app', () => {
     const dialog = page.getByRole('dialog', { name: 'Export ONNX' });
     await expect.poll(() => dialog.getByLabel('Weights').inputValue()).toBe('imported');
     await dialog.getByLabel('File on the host').fill(out);
-    await shot('model-03-export-onnx-dialog');
+    await shot('model-04-export-onnx-dialog');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await expect.poll(notice).toContain(`Exported ONNX to ${out} (imported from lenet.onnx).`);
     expect(existsSync(out)).toBe(true);
@@ -132,7 +140,7 @@ describe('model export and import in the app', () => {
     expect(manifest.tensors.map((t) => t.name)).toContain('conv1.weight');
     expect(readFileSync(join(folder, 'weights.bin')).length).toBe(4 * manifest.tensors.reduce((n, t) => n + t.count, 0));
     execFileSync('python3', ['-m', 'py_compile', join(folder, 'train.py')], { stdio: 'pipe' });
-    await shot('model-04-pytorch-exported');
+    await shot('model-05-pytorch-exported');
     expect(pageErrors).toEqual([]);
   });
 });
