@@ -56,8 +56,16 @@ if (needsBuild()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const electron = args.browser ? { reason: '--browser was given' } : findElectronBinary(root);
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
+let electron = args.browser ? { reason: '--browser was given' } : findElectronBinary(root);
+// The electron package fetches its binary on first use, not at install: fetch it once here, where
+// it could run, so `npm install && npm start` opens the window on a machine with a network.
+if (!args.browser && !noDisplay && 'reason' in electron && !existsSync(join(root, 'node_modules/electron/path.txt'))) {
+  console.log('Downloading the Electron binary (once)…');
+  const download = spawnSync(process.execPath, [join(root, 'node_modules/electron/install.js')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000, encoding: 'utf8' });
+  if (download.status === 0) electron = findElectronBinary(root);
+  else electron = { reason: `the Electron binary could not be downloaded (${(download.stderr || download.error?.message || `exit ${download.status}`).trim().split('\n')[0]})` };
+}
 const why = 'reason' in electron ? electron.reason : noDisplay ? 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' : null;
 
 let child;
