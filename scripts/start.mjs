@@ -66,7 +66,7 @@ if (!args.browser && !noDisplay && 'reason' in electron && !existsSync(join(root
   if (download.status === 0) electron = findElectronBinary(root);
   else electron = { reason: `the Electron binary could not be downloaded (${(download.stderr || download.error?.message || `exit ${download.status}`).trim().split('\n')[0]})` };
 }
-const why = 'reason' in electron ? electron.reason : noDisplay ? 'no display (DISPLAY and WAYLAND_DISPLAY are unset)' : null;
+const why = noDisplay && !args.browser ? 'no display: DISPLAY and WAYLAND_DISPLAY are unset' : 'reason' in electron ? electron.reason : null;
 
 let child;
 if (why === null) {
