@@ -8,7 +8,7 @@
  *
  * Trains the 3-layer simpleNN template at batch 128 (forward, backward, SGD step) on each of our
  * available compute backends and, in the same run, the same model, batch and optimizer in
- * TensorFlow.js (cpu and wasm backends). Each system runs in its own child process, so its peak
+ * TensorFlow.js (cpu and wasm backends) and, where Python has torch, native PyTorch. Each system runs in its own child process, so its peak
  * RSS is its own. Prints images/s (median of several runs), ms/step, peak RSS, our ratio to each
  * peer, where a wasm-simd step spends its time, and the GFLOP/s of our GEMM on the conv layers'
  * shapes, and the cost of recording a run in the workspace (bench/logging-bench.ts; --no-logging
@@ -17,6 +17,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableBackends } from '../core/compute/registry';
 import { loadBenchData, prepareBenchData } from './benchData';
@@ -38,7 +39,9 @@ const TIMING = {
   stepsPerRun: Number(option('steps', '8')),
   budgetMs: Number(option('budget', '60')) * 1000,
 };
-const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
+const PEERS = ['tfjs-wasm', 'tfjs-cpu', 'pytorch'];
+const isPeer = (system: string) => system.startsWith('tfjs-') || system === 'pytorch';
+const PYTHON = process.env.CNNWB_PYTHON ?? '/usr/bin/python3';
 const SELF = fileURLToPath(import.meta.url);
 
 async function child(system: string, dataFile: string): Promise<void> {
@@ -60,7 +63,22 @@ async function child(system: string, dataFile: string): Promise<void> {
   process.exit(0);
 }
 
+/** Native PyTorch on the same data and model (bench/systems/pytorch.py), where Python has torch. */
+function runPytorch(dataFile: string, log: (line: string) => void): SystemResult | { system: string; error: string } {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { system: 'pytorch', error: `not run: ${PYTHON} cannot import torch and numpy (Debian: apt-get install python3-torch)` };
+  log('running pytorch ...');
+  const script = fileURLToPath(new URL('./systems/pytorch.py', import.meta.url));
+  const out = spawnSync(PYTHON, [script, dirname(dataFile), String(BATCH), String(LR), String(TIMING.warmup), String(TIMING.runs), String(TIMING.stepsPerRun)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = out.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
+  if (!line) return { system: 'pytorch', error: `exit ${out.status ?? out.signal}: ${out.stdout.trim().split('\n').slice(-3).join(' | ')}` };
+  const result = JSON.parse(line.slice(RESULT_MARKER.length)) as SystemResult;
+  log(`  pytorch: ${fmt(result.imagesPerSecond)} images/s, ${fmt(result.msPerStep)} ms/step, peak RSS ${fmt(result.peakRssMB, 0)} MB`);
+  return result;
+}
+
 function runChild(system: string, dataFile: string, log: (line: string) => void): SystemResult | { system: string; error: string } {
+  if (system === 'pytorch') return runPytorch(dataFile, log);
   log(`running ${system} ...`);
   // The child's stderr (progress of slow systems, errors) goes straight to ours.
   const flags = argv.includes('--relaxed-simd') ? ['--experimental-wasm-relaxed-simd'] : [];
@@ -98,9 +116,9 @@ async function parent(): Promise<void> {
   const logging = argv.includes('--no-logging') ? null : measureLogging(log);
 
   const ok = results.filter((r): r is SystemResult => 'imagesPerSecond' in r);
-  const peers = ok.filter((r) => r.system.startsWith('tfjs-'));
+  const peers = ok.filter((r) => isPeer(r.system));
   const ratios = ok
-    .filter((r) => !r.system.startsWith('tfjs-'))
+    .filter((r) => !isPeer(r.system))
     .map((r) => ({ system: r.system, vs: Object.fromEntries(peers.map((p) => [p.system, r.imagesPerSecond / p.imagesPerSecond])) }));
 
   const document = JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, timing: TIMING, results, ratios, gemm, unavailable, logging }, null, 2);
