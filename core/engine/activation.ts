@@ -2,6 +2,7 @@
 import type { ComputeBackend, Tensor } from '../compute/backend';
 import type { LayerSpec } from '../graph/compile';
 import type { BackwardOptions, EngineLayer } from './layer';
+import { shapeSize } from '../graph/shape';
 
 export class ActivationLayer implements EngineLayer {
   readonly parameters = [];
@@ -15,7 +16,7 @@ export class ActivationLayer implements EngineLayer {
     private readonly backend: ComputeBackend,
     capacity: number,
   ) {
-    this.inSize = this.outSize = spec.inShape.d * spec.inShape.a * spec.inShape.b;
+    this.inSize = this.outSize = shapeSize(spec.inShape);
     this.A = backend.allocate(this.outSize * capacity);
     this.RA = backend.allocate(this.outSize * capacity);
   }

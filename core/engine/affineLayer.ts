@@ -13,6 +13,7 @@ import type { ComputeBackend, Tensor } from '../compute/backend';
 import type { LayerSpec } from '../graph/compile';
 import type { ActivationKind } from '../graph/format';
 import type { BackwardOptions, EngineLayer, Parameter } from './layer';
+import { shapeSize } from '../graph/shape';
 
 /** phi(pad(.)) for a batch of instances, and its transpose. */
 export interface PatchOperator {
@@ -58,8 +59,8 @@ export class AffineLayer implements EngineLayer {
     private readonly leak: number,
   ) {
     this.outChannels = spec.outShape.d;
-    this.inSize = spec.inShape.d * spec.inShape.a * spec.inShape.b;
-    this.outSize = spec.outShape.d * spec.outShape.a * spec.outShape.b;
+    this.inSize = shapeSize(spec.inShape);
+    this.outSize = shapeSize(spec.outShape);
     const K = patch.rows;
     const patchLength = K * patch.columnsPerInstance * capacity;
     this.W = this.parameter('W', this.outChannels, K);

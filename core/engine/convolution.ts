@@ -6,6 +6,8 @@ import type { ComputeBackend, IndexMap, Tensor } from '../compute/backend';
 import type { LayerSpec } from '../graph/compile';
 import { AffineLayer, type PatchOperator } from './affineLayer';
 import { buildPadIndexMap, buildPatchIndexMap, composeIndexMaps } from './indexMaps';
+import { weightShape } from './weightShape';
+import { shapeSize } from '../graph/shape';
 
 type ConvSpec = LayerSpec & { kind: 'conv' };
 
@@ -52,7 +54,7 @@ class ConvolutionPatch implements PatchOperator {
     readonly columnsPerInstance: number,
   ) {
     const maps = convolutionIndexMaps(spec);
-    this.map = backend.uploadIndexMap(maps.paddedPatchIndexMap, spec.inShape.d * spec.inShape.a * spec.inShape.b);
+    this.map = backend.uploadIndexMap(maps.paddedPatchIndexMap, shapeSize(spec.inShape));
   }
 
   apply(Z: Tensor, out: Tensor, count: number): Tensor {
@@ -66,7 +68,6 @@ class ConvolutionPatch implements PatchOperator {
 }
 
 export function createConvolutionLayer(spec: ConvSpec, backend: ComputeBackend, capacity: number): AffineLayer {
-  const K = spec.size * spec.size * spec.inShape.d;
   const P = spec.outShape.a * spec.outShape.b;
-  return new AffineLayer(spec, backend, new ConvolutionPatch(backend, spec, K, P), capacity, spec.activation, spec.leak);
+  return new AffineLayer(spec, backend, new ConvolutionPatch(backend, spec, weightShape(spec).cols, P), capacity, spec.activation, spec.leak);
 }

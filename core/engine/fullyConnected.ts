@@ -6,6 +6,7 @@
 import type { ComputeBackend, Tensor } from '../compute/backend';
 import type { LayerSpec } from '../graph/compile';
 import { AffineLayer, type PatchOperator } from './affineLayer';
+import { weightShape } from './weightShape';
 
 class IdentityPatch implements PatchOperator {
   readonly identity = true;
@@ -18,6 +19,5 @@ class IdentityPatch implements PatchOperator {
 }
 
 export function createFullyConnectedLayer(spec: LayerSpec & { kind: 'fc' }, backend: ComputeBackend, capacity: number): AffineLayer {
-  const n = spec.inShape.d * spec.inShape.a * spec.inShape.b;
-  return new AffineLayer(spec, backend, new IdentityPatch(n), capacity, spec.activation, spec.leak);
+  return new AffineLayer(spec, backend, new IdentityPatch(weightShape(spec).cols), capacity, spec.activation, spec.leak);
 }

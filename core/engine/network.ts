@@ -16,6 +16,7 @@ import { createFullyConnectedLayer } from './fullyConnected';
 import type { EngineLayer, Parameter } from './layer';
 import { lossAndGradient } from './loss';
 import { PoolingLayer } from './pooling';
+import { shapeSize } from '../graph/shape';
 
 export interface NetworkOptions {
   /** Instances per forward/backward chunk: every buffer is sized for this many. */
@@ -75,7 +76,7 @@ export class Network {
   ) {
     if (!(options.batchCapacity >= 1)) throw new Error(`Network: batchCapacity must be >= 1 (got ${options.batchCapacity})`);
     this.capacity = Math.floor(options.batchCapacity);
-    this.inputSize = spec.input.d * spec.input.a * spec.input.b;
+    this.inputSize = shapeSize(spec.input);
     this.classes = spec.classes;
     this.layers = spec.layers.map((l) => createLayer(l, backend, this.capacity));
     this.parameters = this.layers.flatMap((l) => l.parameters);

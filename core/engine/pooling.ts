@@ -7,6 +7,7 @@ import type { ComputeBackend, IndexMap, IndexTensor, Tensor } from '../compute/b
 import type { LayerSpec } from '../graph/compile';
 import type { BackwardOptions, EngineLayer } from './layer';
 import { buildPoolWindowIndexMap } from './indexMaps';
+import { shapeSize } from '../graph/shape';
 
 export class PoolingLayer implements EngineLayer {
   readonly parameters = [];
@@ -27,7 +28,7 @@ export class PoolingLayer implements EngineLayer {
   ) {
     const { d, a, b } = spec.inShape;
     this.inSize = d * a * b;
-    this.outSize = spec.outShape.d * spec.outShape.a * spec.outShape.b;
+    this.outSize = shapeSize(spec.outShape);
     this.windowSize = spec.size * spec.size;
     this.windows = backend.uploadIndexMap(buildPoolWindowIndexMap(d, a, b, spec.size, spec.stride), this.inSize);
     this.out = backend.allocate(this.outSize * capacity);

@@ -10,6 +10,7 @@ import { compileGraph, type NetworkSpec } from '../graph/compile';
 import type { GraphFile } from '../graph/format';
 import { parseGraph, GraphFormatError } from '../graph/parse';
 import type { ParameterValues } from '../engine/network';
+import { weightShape } from '../engine/weightShape';
 
 export const MODEL_FORMAT = 'cnnwb-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -101,8 +102,7 @@ export function loadModel(raw: unknown): LoadedModel {
     const where = `layers[${i}]`;
     if (typeof entry !== 'object' || entry === null) throw new ModelFormatError(where, 'expected an object');
     if (entry.nodeId !== layer.nodeId) throw new ModelFormatError(`${where}.nodeId`, `expected "${layer.nodeId}" (the graph's layer order), got ${JSON.stringify(entry.nodeId)}`);
-    const rows = layer.outShape.d;
-    const cols = layer.kind === 'conv' ? layer.size * layer.size * layer.inShape.d : layer.inShape.d * layer.inShape.a * layer.inShape.b;
+    const { rows, cols } = weightShape(layer);
     const W = entry.W;
     if (!Array.isArray(W) || W.length !== rows) throw new ModelFormatError(`${where}.W`, `expected ${rows} rows (output channels of "${layer.nodeId}"), got ${Array.isArray(W) ? W.length : typeof W}`);
     W.forEach((row: unknown, r: number) => {
@@ -127,10 +127,7 @@ export function buildModelFromValues(graph: GraphFile, stored: readonly { layerI
   const compiled = compileGraph(graph);
   if (!compiled.ok) throw new ModelFormatError('graph', compiled.errors.map((e) => e.message).join('; '));
   const shapes = new Map<string, { rows: number; cols: number }>();
-  for (const layer of compiled.network!.layers) {
-    if (layer.kind === 'conv') shapes.set(layer.nodeId, { rows: layer.filters, cols: layer.size * layer.size * layer.inShape.d });
-    if (layer.kind === 'fc') shapes.set(layer.nodeId, { rows: layer.units, cols: layer.inShape.d * layer.inShape.a * layer.inShape.b });
-  }
+  for (const layer of compiled.network!.layers) if (layer.kind === 'conv' || layer.kind === 'fc') shapes.set(layer.nodeId, weightShape(layer));
   const parameters: ParameterValues[] = stored.map((p) => {
     const shape = shapes.get(p.layerId);
     if (!shape) throw new ModelFormatError(p.layerId, 'is not a convolution or fully-connected node of the graph');
