@@ -62,6 +62,9 @@ export class ProfilingBackend implements ComputeBackend {
   read(t: Tensor, length?: number): FloatArray {
     return this.timed('read (backend -> host)', () => this.inner.read(t, length));
   }
+  readInto(t: Tensor, out: FloatArray, length?: number): void {
+    this.timed('read (backend -> host)', () => this.inner.readInto(t, out, length));
+  }
   readIndex(t: IndexTensor, length?: number): Int32Array {
     return this.inner.readIndex(t, length);
   }

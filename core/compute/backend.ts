@@ -49,6 +49,8 @@ export interface ComputeBackend {
   write(t: Tensor, data: ArrayLike<number>, offset?: number): void;
   /** Copies t (or its first `length` values) to the host. */
   read(t: Tensor, length?: number): FloatArray;
+  /** Copies the first `length` values of t (default out.length) into out, allocating nothing (hot paths). */
+  readInto(t: Tensor, out: FloatArray, length?: number): void;
   readIndex(t: IndexTensor, length?: number): Int32Array;
   /** Frees everything this backend allocated (tensors, maps, workers). */
   dispose(): void;

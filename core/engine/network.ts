@@ -66,6 +66,8 @@ export class Network {
   private readonly input: Tensor;
   private readonly dOut: Tensor;
   private readonly vHost: Float64Array;
+  /** z^{L+1} of the current chunk on the host, reused by every step. */
+  private readonly zHost: Float64Array;
   /** needsInputGradient[m]: some layer below m has parameters, so dxi/dZ^m must be computed. */
   private readonly needsInputGradient: boolean[];
 
@@ -84,6 +86,7 @@ export class Network {
     this.input = backend.allocate(this.inputSize * this.capacity);
     this.dOut = backend.allocate(this.classes * this.capacity);
     this.vHost = new Float64Array(this.classes * this.capacity);
+    this.zHost = new Float64Array(this.classes * this.capacity);
     this.needsInputGradient = this.layers.map((_, m) => this.layers.slice(0, m).some((l) => l.parameters.length > 0));
   }
 
@@ -135,6 +138,13 @@ export class Network {
     return this.backend.read(this.forward(x, count), this.classes * count);
   }
 
+  /** The scores of a chunk into the reused host buffer (valid until the next chunk). */
+  private chunkScores(x: FloatArray, count: number): Float64Array {
+    const z = count === this.capacity ? this.zHost : this.zHost.subarray(0, count * this.classes);
+    this.backend.readInto(this.forward(x, count), z);
+    return z;
+  }
+
   /** (1/(2C)) theta^T theta, or 0 without a regulariser. */
   regularizationTerm(): number {
     const C = this.spec.C;
@@ -150,7 +160,7 @@ export class Network {
     let correct = 0;
     for (let start = 0; start < count; start += this.capacity) {
       const n = Math.min(this.capacity, count - start);
-      const z = this.scores(x.subarray(start * this.inputSize, (start + n) * this.inputSize), n);
+      const z = this.chunkScores(x.subarray(start * this.inputSize, (start + n) * this.inputSize), n);
       const sums = lossAndGradient(this.spec.loss, z, subLabels(labels, start, n), n, this.classes, 1, null);
       lossSum += sums.lossSum;
       correct += sums.correct;
@@ -169,7 +179,7 @@ export class Network {
     let correct = 0;
     for (let start = 0; start < count; start += this.capacity) {
       const n = Math.min(this.capacity, count - start);
-      const z = this.scores(x.subarray(start * this.inputSize, (start + n) * this.inputSize), n);
+      const z = this.chunkScores(x.subarray(start * this.inputSize, (start + n) * this.inputSize), n);
       const sums = lossAndGradient(this.spec.loss, z, subLabels(labels, start, n), n, this.classes, 1 / count, this.vHost);
       lossSum += sums.lossSum;
       correct += sums.correct;

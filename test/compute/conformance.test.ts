@@ -83,6 +83,17 @@ describe.each(availability)('compute backend $label', ({ factory, status }) => {
     expect(backend.readIndex(backend.allocateIndex(3)).length).toBe(3);
   });
 
+  it('reads into a caller buffer (float32 or float64) without touching the rest of it', () => {
+    const t = backend.allocate(6);
+    backend.write(t, [1.5, -2, 3, 4, 5, 6]);
+    const out64 = new Float64Array(5).fill(9);
+    backend.readInto(t, out64, 3);
+    expect(Array.from(out64)).toEqual([1.5, -2, 3, 9, 9]);
+    const out32 = new Float32Array(6);
+    backend.readInto(t, out32);
+    expect(Array.from(out32)).toEqual([1.5, -2, 3, 4, 5, 6]);
+  });
+
   const gemmSizes = [
     { m: 1, n: 1, k: 1 },
     { m: 13, n: 7, k: 29 },

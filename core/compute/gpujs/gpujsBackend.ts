@@ -141,6 +141,9 @@ export class GpujsBackend implements ComputeBackend {
   read(t: Tensor, length = t.length): Float32Array {
     return this.host(T(t)).slice(0, length);
   }
+  readInto(t: Tensor, out: Float32Array | Float64Array, length = out.length): void {
+    out.set(this.host(T(t)).subarray(0, length));
+  }
   readIndex(t: IndexTensor, length = t.length): Int32Array {
     return Int32Array.from(this.host(T(t)).subarray(0, length));
   }

@@ -64,6 +64,9 @@ export class TypedArrayBackend implements ComputeBackend {
   read(t: Tensor, length = t.length): FloatArray {
     return data(t).slice(0, length);
   }
+  readInto(t: Tensor, out: FloatArray, length = out.length): void {
+    out.set(data(t).subarray(0, length));
+  }
   readIndex(t: IndexTensor, length = t.length): Int32Array {
     return indices(t).slice(0, length);
   }

@@ -121,6 +121,10 @@ export class WasmSimdBackend implements ComputeBackend {
     const at = ptrOf(t) >> 2;
     return this.arena.f32().slice(at, at + length);
   }
+  readInto(t: Tensor, out: Float32Array | Float64Array, length = out.length): void {
+    const at = ptrOf(t) >> 2;
+    out.set(this.arena.f32().subarray(at, at + length));
+  }
   readIndex(t: IndexTensor, length = t.length): Int32Array {
     const at = ptrOf(t) >> 2;
     return this.arena.i32().slice(at, at + length);

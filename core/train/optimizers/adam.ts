@@ -2,10 +2,10 @@
  * Adam (Kingma and Ba): m <- b1 m + (1-b1) g, v <- b2 v + (1-b2) g^2,
  * theta <- theta - lr_t (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps), with g including theta/C and
  * lr_t = lr / (1 + decay t).
- * The update runs on the host over the parameters (small next to the layer work); buffers are
- * allocated once.
+ * The update runs on the host over the parameters (small next to the layer work); every buffer,
+ * the host copies of the gradient and the values included, is allocated once.
  */
-import type { FloatArray, Tensor } from '../../compute/backend';
+import type { Tensor } from '../../compute/backend';
 import type { Network } from '../../engine/network';
 import type { AdamSettings } from '../config';
 import type { Batch, Optimizer, OptimizerState, StepResult } from './optimizer';
@@ -15,6 +15,9 @@ export class AdamOptimizer implements Optimizer {
   private readonly m: Float64Array[];
   private readonly v: Float64Array[];
   private readonly theta: Float64Array[];
+  /** Host copies of the gradient and the current values, read into every step. */
+  private readonly g: Float64Array[];
+  private readonly current: Float64Array[];
 
   constructor(
     private readonly settings: AdamSettings,
@@ -23,6 +26,8 @@ export class AdamOptimizer implements Optimizer {
     this.m = network.parameters.map((p) => new Float64Array(p.length));
     this.v = network.parameters.map((p) => new Float64Array(p.length));
     this.theta = network.parameters.map((p) => new Float64Array(p.length));
+    this.g = network.parameters.map((p) => new Float64Array(p.length));
+    this.current = network.parameters.map((p) => new Float64Array(p.length));
   }
 
   step(network: Network, batch: Batch, t: number): StepResult {
@@ -34,8 +39,10 @@ export class AdamOptimizer implements Optimizer {
     const c2 = 1 - beta2 ** k;
     const be = network.backend;
     network.parameters.forEach((p, i) => {
-      const g: FloatArray = be.read(p.grad, p.length);
-      const current: FloatArray = be.read(p.value, p.length);
+      const g = this.g[i];
+      const current = this.current[i];
+      be.readInto(p.grad, g);
+      be.readInto(p.value, current);
       const m = this.m[i];
       const v = this.v[i];
       const theta = this.theta[i];
