@@ -12,7 +12,7 @@ import { CliError, readJsonFile, writeFileAtomic, type CliIO } from '../io';
 import { ProgressPrinter } from '../progress';
 
 export const trainUsage =
-  'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]';
+  'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--average BETA] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]';
 
 const options = {
   data: { type: 'string' },
@@ -30,6 +30,7 @@ const options = {
   'gradient-batch': { type: 'string' },
   shift: { type: 'string' },
   flip: { type: 'boolean' },
+  average: { type: 'string' },
   resize: { type: 'boolean' },
   out: { type: 'string' },
   db: { type: 'string' },
@@ -108,6 +109,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       adam: { lr, decay: number('decay', values.decay) },
       newton: { subsampleFraction: number('subsample', values.subsample), gradientBatch: number('gradient-batch', values['gradient-batch']) },
       augmentation: { maxShift: number('shift', values.shift), horizontalFlip: values.flip },
+      averageDecay: number('average', values.average),
     };
     const dropUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
       Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? dropUndefined(v as Record<string, unknown>) : v]));

@@ -24,6 +24,8 @@ export interface TrainingSettings {
   statsEvery?: number;
   keepBest?: boolean;
   earlyStoppingPatience?: number;
+  /** beta of the moving average of the weights used for validation and the final model (0: off) */
+  averageDecay?: number;
 }
 
 export interface StartTrainingRequest {

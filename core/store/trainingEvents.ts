@@ -56,8 +56,8 @@ export function recordTrainingEvent(recorder: RunRecorder, event: TrainingEvent)
  * the weights blob, optimizer state in the optimizer blob, both as exact float64; the rest as JSON.
  */
 export function encodeTrainerCheckpoint(c: TrainerCheckpoint): CheckpointInput {
-  const { parameters, optimizer, best, ...rest } = c;
-  const weights = packNumbers({ parameters, bestParameters: best?.parameters ?? null });
+  const { parameters, optimizer, best, average, ...rest } = c;
+  const weights = packNumbers({ parameters, bestParameters: best?.parameters ?? null, averageParameters: average });
   const optimizerPacked = packNumbers(optimizer);
   return {
     step: c.step,
@@ -79,13 +79,16 @@ export function decodeTrainerCheckpoint(stored: Checkpoint): TrainerCheckpoint {
     optimizerLayout: unknown;
     best: { accuracy: number; epoch: number } | null;
   };
-  const { parameters, bestParameters } = unpackNumbers(weightsLayout, stored.weights) as Pick<TrainerCheckpoint, 'parameters'> & {
+  const { parameters, bestParameters, averageParameters } = unpackNumbers(weightsLayout, stored.weights) as Pick<TrainerCheckpoint, 'parameters'> & {
     bestParameters: TrainerCheckpoint['parameters'] | null;
+    /** absent in checkpoints written before weight averaging existed */
+    averageParameters?: TrainerCheckpoint['average'];
   };
   const optimizer = unpackNumbers(optimizerLayout, stored.optimizerState ?? new Uint8Array(0)) as TrainerCheckpoint['optimizer'];
   return {
-    ...(rest as Omit<TrainerCheckpoint, 'parameters' | 'optimizer' | 'best'>),
+    ...(rest as Omit<TrainerCheckpoint, 'parameters' | 'optimizer' | 'best' | 'average'>),
     parameters,
+    average: averageParameters ?? null,
     optimizer,
     best: best ? { ...best, parameters: bestParameters ?? [] } : null,
   };

@@ -25,6 +25,8 @@ export interface TrainerCheckpoint {
   /** The stream that draws epoch permutations and augmentations. */
   random: RandomState;
   best: { accuracy: number; epoch: number; parameters: StoredParameter[] } | null;
+  /** The moving average of the weights (config.averageDecay > 0), else null. */
+  average: StoredParameter[] | null;
   epochsWithoutImprovement: number;
   elapsedMs: number;
 }

@@ -54,6 +54,12 @@ export interface TrainingConfig {
   keepBest: boolean;
   /** Stop after this many epochs without a better validation accuracy (0: never). */
   earlyStoppingPatience: number;
+  /**
+   * beta of an exponential moving average of the weights, theta_avg <- beta theta_avg + (1 - beta) theta
+   * after every update (0: off). Validation, keep-best and the final model use the average; the
+   * optimizer goes on from theta.
+   */
+  averageDecay: number;
 }
 
 export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
@@ -70,6 +76,7 @@ export const DEFAULT_TRAINING_CONFIG: TrainingConfig = {
   statsEvery: 50,
   keepBest: true,
   earlyStoppingPatience: 0,
+  averageDecay: 0,
 };
 
 export type TrainingConfigInput = Partial<Omit<TrainingConfig, 'sgd' | 'adam' | 'newton' | 'preprocessing' | 'augmentation'>> & {
@@ -131,5 +138,6 @@ export function resolveTrainingConfig(input: TrainingConfigInput = {}): Training
   int('augmentation.maxShift', c.augmentation.maxShift, 0);
   int('statsEvery', c.statsEvery, 0);
   int('earlyStoppingPatience', c.earlyStoppingPatience, 0);
+  num('averageDecay', c.averageDecay, 0, 1, false, true);
   return c;
 }

@@ -66,6 +66,9 @@ export class Trainer {
   /** Weights of the last step whose objective was finite, and the scratch copy of the current ones. */
   private lastGood: Tensor[];
   private current: Tensor[];
+  /** theta_avg (config.averageDecay > 0), and where theta waits while theta_avg is evaluated. */
+  private readonly average: Tensor[] | null;
+  private readonly heldWeights: Tensor[] | null;
   private readonly batch: Batch;
   private readonly indices: Int32Array;
   private step = 0;
@@ -104,6 +107,12 @@ export class Trainer {
       this.best = resume.best;
       this.epochsWithoutImprovement = resume.epochsWithoutImprovement;
       this.elapsedBefore = resume.elapsedMs;
+    }
+    this.average = config.averageDecay > 0 ? this.space.allocate() : null;
+    this.heldWeights = config.averageDecay > 0 ? this.space.allocate() : null;
+    if (this.average) {
+      if (resume?.average) this.space.write(this.average, resume.average);
+      else this.space.copy(this.space.values, this.average);
     }
   }
 
@@ -148,9 +157,22 @@ export class Trainer {
       order: this.order ? this.order.getState() : null,
       random: this.random.getState(),
       best: this.best,
+      average: this.average ? storedParameters(this.space.read(this.average)) : null,
       epochsWithoutImprovement: this.epochsWithoutImprovement,
       elapsedMs: this.elapsedBefore + (now() - startedAt),
     };
+  }
+
+  /** Runs `use` with the network holding theta_avg when weights are averaged (theta is put back after). */
+  private withAverageWeights<T>(use: () => T): T {
+    if (!this.average) return use();
+    this.space.copy(this.space.values, this.heldWeights!);
+    this.space.copy(this.average, this.space.values);
+    try {
+      return use();
+    } finally {
+      this.space.copy(this.heldWeights!, this.space.values);
+    }
   }
 
   private layerStats(): LayerStatsEvent {
@@ -216,6 +238,7 @@ export class Trainer {
       }
       [this.lastGood, this.current] = [this.current, this.lastGood];
       this.step++;
+      if (this.average) this.space.axpby(1 - this.config.averageDecay, this.space.values, this.config.averageDecay, this.average);
       epochLoss += result.meanLoss * batch.count;
       epochCorrect += result.correct;
       epochCount += batch.count;
@@ -225,14 +248,18 @@ export class Trainer {
       if (this.config.statsEvery > 0 && (this.step % this.config.statsEvery === 0 || this.step === 1)) this.emit(this.layerStats());
 
       if (this.step % this.stepsPerEpoch === 0) {
-        const val = validation && validation.count > 0 ? this.network.evaluate(validation.x, validation.labels, validation.count) : null;
+        const { val, bestCandidate } = this.withAverageWeights(() => {
+          const val = validation && validation.count > 0 ? this.network.evaluate(validation.x, validation.labels, validation.count) : null;
+          const better = val !== null && (!this.best || val.correct / validation!.count > this.best.accuracy);
+          return { val, bestCandidate: better && this.config.keepBest ? storedParameters(this.network.getParameters()) : [] };
+        });
         const valAccuracy = val ? val.correct / validation!.count : null;
         this.emit({ type: 'epoch', epoch: epoch + 1, step: this.step, trainLoss: epochLoss / epochCount, trainAccuracy: epochCorrect / epochCount, valLoss: val ? val.meanLoss : null, valAccuracy, epochMs: now() - epochStart });
         epochLoss = epochCorrect = epochCount = 0;
         epochStart = now();
         if (valAccuracy !== null) {
           if (!this.best || valAccuracy > this.best.accuracy) {
-            this.best = { accuracy: valAccuracy, epoch: epoch + 1, parameters: this.config.keepBest ? storedParameters(this.network.getParameters()) : [] };
+            this.best = { accuracy: valAccuracy, epoch: epoch + 1, parameters: bestCandidate };
             this.epochsWithoutImprovement = 0;
           } else {
             this.epochsWithoutImprovement++;
@@ -255,6 +282,7 @@ export class Trainer {
     }
     let evaluation: EvaluationResult | null = null;
     if (status !== 'stopped') {
+      if (this.average && status === 'completed') this.space.copy(this.average, this.space.values);
       if (this.config.keepBest && this.best && this.best.parameters.length > 0) {
         const finalVal = validation ? this.network.evaluate(validation.x, validation.labels, validation.count).correct / validation.count : -1;
         if (this.best.accuracy > finalVal) this.network.setParameters(parameterValues(this.network, this.best.parameters));

@@ -25,6 +25,10 @@ function checkpointFixture(): TrainerCheckpoint {
     order: { epoch: 1, position: 0, permutationSeed: 123456789 },
     random: [1, 2, 3, 4294967295],
     best: { accuracy: 0.9, epoch: 1, parameters: [{ layerId: 'conv1', name: 'W', values: values(800, 5) }] },
+    average: [
+      { layerId: 'conv1', name: 'W', values: values(800, 6) },
+      { layerId: 'conv1', name: 'b', values: values(3, 7) },
+    ],
     epochsWithoutImprovement: 0,
     elapsedMs: 1234.5,
   };
@@ -43,12 +47,13 @@ describe('trainer checkpoints in the store', () => {
     expect(Object.is(back.optimizer.lambda, -0)).toBe(true);
     expect(back.optimizer.stepScale).toBe(Infinity);
     expect(bits(back.best!.parameters[0].values)).toBe(bits(original.best!.parameters[0].values));
-    const { parameters: _p, optimizer: _o, best: _b, ...rest } = back;
-    const { parameters: _p2, optimizer: _o2, best: _b2, ...restOriginal } = original;
+    expect(back.average!.map((p) => bits(p.values))).toEqual(original.average!.map((p) => bits(p.values)));
+    const { parameters: _p, optimizer: _o, best: _b, average: _a, ...rest } = back;
+    const { parameters: _p2, optimizer: _o2, best: _b2, average: _a2, ...restOriginal } = original;
     expect(rest).toEqual(restOriginal);
     expect(back.best).toMatchObject({ accuracy: 0.9, epoch: 1 });
     // the weights are in the blob, not in the JSON
-    expect(ws.checkpoints.list(rec.runId)[0].weightsBytes).toBe(8 * (800 + 3 + 800));
+    expect(ws.checkpoints.list(rec.runId)[0].weightsBytes).toBe(8 * (800 + 3 + 800 + 800 + 3));
     ws.close();
   });
 

@@ -41,7 +41,7 @@ const train = synthetic(120, 1);
 const validation = synthetic(30, 2);
 const test = synthetic(60, 3);
 
-async function runTrainer(config: TrainingConfigInput, options: { resumeFrom?: TrainerCheckpoint; control?: (t: Trainer, e: TrainingEvent) => void } = {}) {
+async function runTrainer(config: TrainingConfigInput, options: { resumeFrom?: TrainerCheckpoint; control?: (t: Trainer, e: TrainingEvent, network: Network) => void } = {}) {
   const network = new Network(spec, createJsBackend(), { batchCapacity: 16 });
   network.initialize(7);
   const events: TrainingEvent[] = [];
@@ -54,7 +54,7 @@ async function runTrainer(config: TrainingConfigInput, options: { resumeFrom?: T
     resumeFrom: options.resumeFrom,
     onEvent: (e) => {
       events.push(e);
-      options.control?.(trainer, e);
+      options.control?.(trainer, e, network);
     },
   });
   const outcome = await trainer.run();
@@ -97,6 +97,36 @@ describe('trainer', () => {
     expect([...steps(stopped.events), ...steps(resumed.events)]).toEqual(steps(full.events));
     expect(resumed.network.getParameters()).toEqual(full.network.getParameters());
     expect(resumed.outcome.evaluation).toEqual(full.outcome.evaluation);
+  });
+
+  it('averages the weights: the final model is the moving average of the iterates, which the optimizer never sees', async () => {
+    const beta = 0.8;
+    const iterates: number[][][] = [];
+    const plain = await runTrainer({ optimizer: 'adam', keepBest: false }, { control: (_t, e, network) => e.type === 'step' && iterates.push(network.getParameters().map((p) => Array.from(p.values))) });
+    const averaged = await runTrainer({ optimizer: 'adam', keepBest: false, averageDecay: beta });
+    expect(steps(averaged.events)).toEqual(steps(plain.events));
+    const initial = new Network(spec, createJsBackend(), { batchCapacity: 16 });
+    initial.initialize(7);
+    let expected = initial.getParameters().map((p) => Array.from(p.values));
+    for (const theta of iterates) expected = expected.map((avg, i) => avg.map((v, j) => beta * v + (1 - beta) * theta[i][j]));
+    const final = averaged.network.getParameters();
+    final.forEach((p, i) => p.values.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 5)));
+    expect(final[0].values).not.toEqual(plain.network.getParameters()[0].values);
+    // validation during the run scores the average, so it differs from the plain run's
+    const val = (r: typeof plain) => r.events.flatMap((e) => (e.type === 'epoch' ? [e.valLoss] : []));
+    expect(val(averaged)).not.toEqual(val(plain));
+  });
+
+  it('resumes a run with weight averaging bit-identically', async () => {
+    const config: TrainingConfigInput = { optimizer: 'sgd', averageDecay: 0.9 };
+    const full = await runTrainer(config);
+    const stopped = await runTrainer(config, { control: (t, e) => e.type === 'step' && e.step === 11 && t.stop() });
+    const checkpoint = stopped.outcome.lastCheckpoint!;
+    expect(checkpoint.average).not.toBeNull();
+    const resumed = await runTrainer(config, { resumeFrom: JSON.parse(JSON.stringify(checkpoint)) });
+    expect(resumed.network.getParameters()).toEqual(full.network.getParameters());
+    const validation = (events: TrainingEvent[]) => events.flatMap((e) => (e.type === 'epoch' && e.step > 11 ? [[e.epoch, e.valLoss, e.valAccuracy]] : []));
+    expect(validation(resumed.events)).toEqual(validation(full.events));
   });
 
   it('pauses and resumes between steps', async () => {

@@ -1,6 +1,6 @@
 /** Vectors in parameter space (one backend tensor per parameter tensor) and their BLAS-1 algebra. */
 import type { Tensor } from '../../compute/backend';
-import type { Network } from '../../engine/network';
+import type { Network, ParameterValues } from '../../engine/network';
 
 export class ParameterSpace {
   constructor(private readonly network: Network) {}
@@ -26,6 +26,18 @@ export class ParameterSpace {
 
   copy(src: readonly Tensor[], dst: readonly Tensor[]): void {
     this.network.parameters.forEach((p, i) => this.network.backend.copy(src[i], dst[i], p.length));
+  }
+
+  /** The values of a vector, tensor by tensor, named like the network's parameters. */
+  read(a: readonly Tensor[]): ParameterValues[] {
+    return this.network.parameters.map((p, i) => ({ layerId: p.layerId, name: p.name, rows: p.rows, cols: p.cols, values: this.network.backend.read(a[i], p.length) }));
+  }
+
+  write(dst: readonly Tensor[], values: readonly { values: ArrayLike<number> }[]): void {
+    this.network.parameters.forEach((p, i) => {
+      if (values[i].values.length !== p.length) throw new Error(`ParameterSpace.write: ${p.layerId}.${p.name} has ${p.length} values, got ${values[i].values.length}`);
+      this.network.backend.write(dst[i], values[i].values);
+    });
   }
 
   fill(a: readonly Tensor[], value: number): void {
