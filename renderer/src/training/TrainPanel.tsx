@@ -24,6 +24,7 @@ function settingsOf(form: TrainingForm): TrainingSettings {
     seed: num('seed', form.seed),
     validationFraction: num('validation fraction', form.validationFraction),
     statsEvery: num('statistics every', form.statsEvery),
+    averageDecay: num('weight averaging', form.averageDecay),
     sgd: { lr, momentum: num('momentum', form.momentum), decay: num('learning-rate decay', form.decay) },
     adam: { lr, decay: num('learning-rate decay', form.decay) },
     newton: { subsampleFraction: num('subsample fraction', form.subsample), cgMaxIterations: num('CG iterations', form.cgMaxIterations) },
@@ -179,6 +180,9 @@ export function TrainPanel() {
         </Field>
         <Field label="Stats every">
           <input aria-label="Statistics every" title="log per-layer gradient/weight statistics every this many steps" value={form.statsEvery} onChange={(e) => setForm({ statsEvery: e.target.value })} />
+        </Field>
+        <Field label="Averaging β">
+          <input aria-label="Weight averaging" title="θ_avg ← β θ_avg + (1 − β) θ after every update; validation and the final model use θ_avg (0: off)" value={form.averageDecay} onChange={(e) => setForm({ averageDecay: e.target.value })} />
         </Field>
         <Field label="Backend">
           <select aria-label="Backend" value={form.backend} onChange={(e) => setForm({ backend: e.target.value })}>

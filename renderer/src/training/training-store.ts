@@ -16,6 +16,8 @@ export interface TrainingForm {
   seed: string;
   validationFraction: string;
   statsEvery: string;
+  /** beta of the weight average (0: off) */
+  averageDecay: string;
   backend: string;
   runName: string;
   /** Start from the weights kept by the last ONNX import instead of the seeded initialisation. */
@@ -73,6 +75,7 @@ export const DEFAULT_FORM: TrainingForm = {
   seed: '1',
   validationFraction: '0.1',
   statsEvery: '10',
+  averageDecay: '0',
   backend: 'auto',
   runName: '',
   fromImported: false,
