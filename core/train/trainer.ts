@@ -248,18 +248,15 @@ export class Trainer {
       if (this.config.statsEvery > 0 && (this.step % this.config.statsEvery === 0 || this.step === 1)) this.emit(this.layerStats());
 
       if (this.step % this.stepsPerEpoch === 0) {
-        const { val, bestCandidate } = this.withAverageWeights(() => {
-          const val = validation && validation.count > 0 ? this.network.evaluate(validation.x, validation.labels, validation.count) : null;
-          const better = val !== null && (!this.best || val.correct / validation!.count > this.best.accuracy);
-          return { val, bestCandidate: better && this.config.keepBest ? storedParameters(this.network.getParameters()) : [] };
-        });
+        const val = validation && validation.count > 0 ? this.withAverageWeights(() => this.network.evaluate(validation.x, validation.labels, validation.count)) : null;
         const valAccuracy = val ? val.correct / validation!.count : null;
         this.emit({ type: 'epoch', epoch: epoch + 1, step: this.step, trainLoss: epochLoss / epochCount, trainAccuracy: epochCorrect / epochCount, valLoss: val ? val.meanLoss : null, valAccuracy, epochMs: now() - epochStart });
         epochLoss = epochCorrect = epochCount = 0;
         epochStart = now();
         if (valAccuracy !== null) {
           if (!this.best || valAccuracy > this.best.accuracy) {
-            this.best = { accuracy: valAccuracy, epoch: epoch + 1, parameters: bestCandidate };
+            const validated = this.average ?? this.space.values;
+            this.best = { accuracy: valAccuracy, epoch: epoch + 1, parameters: this.config.keepBest ? storedParameters(this.space.read(validated)) : [] };
             this.epochsWithoutImprovement = 0;
           } else {
             this.epochsWithoutImprovement++;
