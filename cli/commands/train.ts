@@ -14,6 +14,22 @@ import { ProgressPrinter } from '../progress';
 export const trainUsage =
   'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--average BETA] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]';
 
+/** The flag that sets a config field, so an error names what the user typed. */
+const FLAG_OF_SETTING: Record<string, string> = {
+  batchSize: 'batch',
+  validationFraction: 'validation',
+  statsEvery: 'stats-every',
+  'sgd.lr': 'lr',
+  'adam.lr': 'lr',
+  'sgd.momentum': 'momentum',
+  'sgd.decay': 'decay',
+  'adam.decay': 'decay',
+  'newton.subsampleFraction': 'subsample',
+  'newton.gradientBatch': 'gradient-batch',
+  'augmentation.maxShift': 'shift',
+  averageDecay: 'average',
+};
+
 const options = {
   data: { type: 'string' },
   optimizer: { type: 'string' },
@@ -117,7 +133,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     try {
       resolveTrainingConfig(cleaned);
     } catch (e) {
-      if (e instanceof TrainingConfigError) throw new CliError(`--${e.field}`, e.message.slice(e.field.length + 2));
+      if (e instanceof TrainingConfigError) throw new CliError(`--${FLAG_OF_SETTING[e.field] ?? e.field}`, e.message.slice(e.field.length + 2));
       throw e;
     }
     const request: TrainingRequest = {
