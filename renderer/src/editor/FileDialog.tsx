@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/workbench-api';
+import { DialogFrame } from './DialogFrame';
 import { downloadGraph, openGraph, openUploaded, saveGraphTo, type FileDialogRequest } from './file-actions';
 
 /**
@@ -25,56 +26,13 @@ export function FileDialog({ request, onClose }: { request: FileDialogRequest; o
   };
   const title = request.mode === 'open' ? 'Open graph file' : 'Save graph file';
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <div role="dialog" aria-modal="true" aria-label={title} className="dialog">
-        <h2>{title}</h2>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit();
-          }}
-        >
-          <label htmlFor="file-dialog-path">Path on the host</label>
-          <input id="file-dialog-path" ref={input} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
-          <div className="dialog-buttons">
-            <button type="submit">{request.mode === 'open' ? 'Open' : 'Save'}</button>
-            {request.mode === 'open' ? (
-              <>
-                <button type="button" onClick={() => upload.current?.click()}>
-                  Upload…
-                </button>
-                <input
-                  ref={upload}
-                  type="file"
-                  accept=".json,application/json"
-                  hidden
-                  aria-label="Upload a graph file"
-                  onChange={async (e) => {
-                    const file = e.target.files?.[0];
-                    if (file) {
-                      await openUploaded(file);
-                      onClose();
-                    }
-                  }}
-                />
-              </>
-            ) : (
-              <button
-                type="button"
-                onClick={() => {
-                  downloadGraph();
-                  onClose();
-                }}
-              >
-                Download
-              </button>
-            )}
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
-        </form>
-        {request.mode === 'open' && recent.length > 0 && (
+    <DialogFrame
+      title={title}
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      after={
+        request.mode === 'open' &&
+        recent.length > 0 && (
           <nav aria-label="Recent files">
             <h3>Recent</h3>
             <ul>
@@ -87,8 +45,48 @@ export function FileDialog({ request, onClose }: { request: FileDialogRequest; o
               ))}
             </ul>
           </nav>
+        )
+      }
+    >
+      <label htmlFor="file-dialog-path">Path on the host</label>
+      <input id="file-dialog-path" ref={input} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+      <div className="dialog-buttons">
+        <button type="submit">{request.mode === 'open' ? 'Open' : 'Save'}</button>
+        {request.mode === 'open' ? (
+          <>
+            <button type="button" onClick={() => upload.current?.click()}>
+              Upload…
+            </button>
+            <input
+              ref={upload}
+              type="file"
+              accept=".json,application/json"
+              hidden
+              aria-label="Upload a graph file"
+              onChange={async (e) => {
+                const file = e.target.files?.[0];
+                if (file) {
+                  await openUploaded(file);
+                  onClose();
+                }
+              }}
+            />
+          </>
+        ) : (
+          <button
+            type="button"
+            onClick={() => {
+              downloadGraph();
+              onClose();
+            }}
+          >
+            Download
+          </button>
         )}
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
       </div>
-    </div>
+    </DialogFrame>
   );
 }

@@ -3,6 +3,7 @@ import type { ImportedWeightsInfo, ModelExportFormat, ModelWeightsSource, RunSum
 import { api } from '../api/workbench-api';
 import { useEditor } from './editor-store-context';
 import { exportModelTo, importModelFrom, type ModelDialogRequest } from './model-actions';
+import { DialogFrame } from './DialogFrame';
 
 const FORMAT_LABEL: Record<ModelExportFormat, string> = { onnx: 'ONNX', pytorch: 'PyTorch' };
 
@@ -58,51 +59,41 @@ export function ModelDialog({ request, nativeDialogs, onClose }: { request: Mode
   const title = request.mode === 'export' ? `Export ${FORMAT_LABEL[format]}` : 'Import ONNX';
   const onnxWithoutWeights = request.mode === 'export' && format === 'onnx' && weights === 'none';
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <div role="dialog" aria-modal="true" aria-label={title} className="dialog">
-        <h2>{title}</h2>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void submit();
-          }}
-        >
-          {request.mode === 'export' && (
-            <>
-              <label htmlFor="model-dialog-format">Format</label>
-              <select id="model-dialog-format" value={format} onChange={(e) => setFormat(e.target.value as ModelExportFormat)}>
-                <option value="onnx">ONNX (.onnx file: graph, weights, preprocessing)</option>
-                <option value="pytorch">PyTorch (folder: train.py, weights.json/.bin)</option>
-              </select>
-              <label htmlFor="model-dialog-weights">Weights</label>
-              <select id="model-dialog-weights" value={weights} onChange={(e) => setWeights(e.target.value)}>
-                {runs.map((r) => (
-                  <option key={r.id} value={encodeSource({ kind: 'run', runId: r.id })} disabled={r.live}>
-                    Run "{r.name}" (#{r.id}, {r.status}{r.lastStep !== null ? `, step ${r.lastStep}` : ''}) — latest checkpoint
-                  </option>
-                ))}
-                {imported && <option value="imported">Imported weights ({imported.fileName})</option>}
-                <option value="none">None: the graph alone (PyTorch only)</option>
-              </select>
-              {onnxWithoutWeights && <p className="muted">ONNX needs weights: choose a run or the imported weights.</p>}
-            </>
-          )}
-          {!nativeDialogs && (
-            <>
-              <label htmlFor="model-dialog-path">{request.mode === 'import' ? 'ONNX file on the host' : format === 'onnx' ? 'File on the host' : 'Folder on the host'}</label>
-              <input id="model-dialog-path" ref={input} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
-            </>
-          )}
-          <div className="dialog-buttons">
-            <button type="submit" disabled={busy || onnxWithoutWeights}>
-              {request.mode === 'export' ? (nativeDialogs ? 'Export…' : 'Export') : nativeDialogs ? 'Import…' : 'Import'}
-            </button>
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-          </div>
-        </form>
+    <DialogFrame title={title} onClose={onClose} onSubmit={() => void submit()}>
+      {request.mode === 'export' && (
+        <>
+          <label htmlFor="model-dialog-format">Format</label>
+          <select id="model-dialog-format" value={format} onChange={(e) => setFormat(e.target.value as ModelExportFormat)}>
+            <option value="onnx">ONNX (.onnx file: graph, weights, preprocessing)</option>
+            <option value="pytorch">PyTorch (folder: train.py, weights.json/.bin)</option>
+          </select>
+          <label htmlFor="model-dialog-weights">Weights</label>
+          <select id="model-dialog-weights" value={weights} onChange={(e) => setWeights(e.target.value)}>
+            {runs.map((r) => (
+              <option key={r.id} value={encodeSource({ kind: 'run', runId: r.id })} disabled={r.live}>
+                Run "{r.name}" (#{r.id}, {r.status}{r.lastStep !== null ? `, step ${r.lastStep}` : ''}) — latest checkpoint
+              </option>
+            ))}
+            {imported && <option value="imported">Imported weights ({imported.fileName})</option>}
+            <option value="none">None: the graph alone (PyTorch only)</option>
+          </select>
+          {onnxWithoutWeights && <p className="muted">ONNX needs weights: choose a run or the imported weights.</p>}
+        </>
+      )}
+      {!nativeDialogs && (
+        <>
+          <label htmlFor="model-dialog-path">{request.mode === 'import' ? 'ONNX file on the host' : format === 'onnx' ? 'File on the host' : 'Folder on the host'}</label>
+          <input id="model-dialog-path" ref={input} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+        </>
+      )}
+      <div className="dialog-buttons">
+        <button type="submit" disabled={busy || onnxWithoutWeights}>
+          {request.mode === 'export' ? (nativeDialogs ? 'Export…' : 'Export') : nativeDialogs ? 'Import…' : 'Import'}
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
       </div>
-    </div>
+    </DialogFrame>
   );
 }
