@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../core/graph/compile';
 import { parseGraphText } from '../../core/graph/parse';
-import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, repoRoot, startTestHost, type TestHost } from './harness';
+import { artifactsFolder, ensureBuilt, openWorkbenchPage, repoRoot, startTestHost, type TestHost } from './harness';
 import { buildThreeLayerByHand, edgeShapes, nodeLocator, setFields, THREE_LAYER_PARAMS, THREE_LAYER_SHAPES } from './scenario';
 
 describe('workbench editor in a browser, through the browser host', () => {
@@ -18,13 +18,7 @@ describe('workbench editor in a browser, through the browser host', () => {
     mkdirSync(artifactsFolder, { recursive: true });
     ensureBuilt();
     host = await startTestHost();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-    page.setDefaultTimeout(8000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
-    await page.goto(host.host.url);
-    await page.locator('.workbench[data-ready="true"]').waitFor();
+    ({ browser, page } = await openWorkbenchPage(host.host.url, pageErrors, { width: 1500, height: 950, timeoutMs: 8000 }));
   });
 
   afterAll(async () => {

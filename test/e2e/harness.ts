@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { openWorkbenchService, type OpenedService } from '../../core/service/open-service';
 import { startHost, type RunningHost } from '../../host/server';
 import { findElectronBinary } from '../../electron/binary.mjs';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 export const artifactsFolder = join(repoRoot, 'test-artifacts', 'e2e');
@@ -53,6 +54,21 @@ export function ensureBuilt(): void {
       rmSync(lock, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Debian's Chromium on the app at `url`, once the workbench says it is ready; page errors and
+ * console errors go to `pageErrors` so a test can assert there were none.
+ */
+export async function openWorkbenchPage(url: string, pageErrors: string[], options: { width: number; height: number; timeoutMs: number }): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: options.width, height: options.height } });
+  page.setDefaultTimeout(options.timeoutMs);
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
+  await page.goto(url);
+  await page.locator('.workbench[data-ready="true"]').waitFor();
+  return { browser, page };
 }
 
 export interface TestHost {

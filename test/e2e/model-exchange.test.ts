@@ -2,14 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../core/export/onnxExport';
 import { decodeOnnxModel, encodeOnnxModel } from '../../core/export/onnxSchema';
 import { compileGraph } from '../../core/graph/compile';
 import { formatShape } from '../../core/graph/shape';
 import { makeModel, template } from '../export/helpers';
-import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, startTestHost, type TestHost } from './harness';
+import { artifactsFolder, ensureBuilt, openWorkbenchPage, startTestHost, type TestHost } from './harness';
 import { edgeShapes } from './scenario';
 
 /** File > Export / Import in a browser through the host: ONNX in, ONNX and PyTorch out. */
@@ -55,13 +55,7 @@ describe('model export and import in the app', () => {
     badFile = join(host.folder, 'bad.onnx');
     writeFileSync(badFile, encodeOnnxModel(bad));
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-    page.setDefaultTimeout(8000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
-    await page.goto(host.host.url);
-    await page.locator('.workbench[data-ready="true"]').waitFor();
+    ({ browser, page } = await openWorkbenchPage(host.host.url, pageErrors, { width: 1500, height: 950, timeoutMs: 8000 }));
   }, 180_000);
 
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsFolder, CHROMIUM, CHROMIUM_ARGS, ensureBuilt, repoRoot, startTestHost, type TestHost } from './harness';
+import { artifactsFolder, ensureBuilt, openWorkbenchPage, repoRoot, startTestHost, type TestHost } from './harness';
 import { nodeLocator } from './scenario';
 
 /**
@@ -90,13 +90,7 @@ describe('train and inspect in the browser', () => {
     mkdirSync(artifactsFolder, { recursive: true });
     ensureBuilt();
     host = await startTestHost();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
-    await page.goto(host.host.url);
-    await page.locator('.workbench[data-ready="true"]').waitFor();
+    ({ browser, page } = await openWorkbenchPage(host.host.url, pageErrors, { width: 1600, height: 1000, timeoutMs: 15_000 }));
     await page.getByLabel('Start from a template').selectOption('simplenn-3layer');
     await page.getByRole('status', { name: 'Trainability' }).filter({ hasText: 'Ready to train' }).waitFor();
     await tab('Train'); // the dock starts closed
