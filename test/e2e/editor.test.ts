@@ -27,6 +27,9 @@ describe('workbench editor in a browser, through the browser host', () => {
   });
 
   it('builds the simpleNN 3-layer CNN from an empty canvas by dragging and connecting', async () => {
+    // The first start shows the 3-layer template; New empties the canvas.
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
+    await page.getByRole('button', { name: 'New', exact: true }).click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
     await buildThreeLayerByHand(page);
     await page.getByRole('button', { name: 'Auto-layout' }).click();
