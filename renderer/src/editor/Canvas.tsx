@@ -164,7 +164,8 @@ function useFitNewDocuments(flow: ReactFlowInstance) {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unsubscribe = editorStore.subscribe((s, before) => {
-      if (s.doc.nodes === before.doc.nodes || s.doc.nodes.length === 0) return;
+      // A first node dropped on an empty canvas is an edit, not a new document.
+      if (s.doc.nodes === before.doc.nodes || s.doc.nodes.length + before.doc.nodes.length < 2) return;
       const old = new Set(before.doc.nodes.map((n) => n.id));
       if (s.doc.nodes.some((n) => old.has(n.id))) return;
       clearTimeout(timer);
