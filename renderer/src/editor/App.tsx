@@ -112,8 +112,8 @@ function Workbench() {
         />
       </main>
       <StatusBar info={info} autosave={autosave} />
-      {dialog && <FileDialog request={dialog} onClose={() => setDialog(null)} />}
-      {modelDialog && <ModelDialog request={modelDialog} nativeDialogs={info?.nativeDialogs ?? false} onClose={() => setModelDialog(null)} />}
+      {dialog && <FileDialog request={dialog} workingFolder={info?.workingFolder} onClose={() => setDialog(null)} />}
+      {modelDialog && <ModelDialog request={modelDialog} nativeDialogs={info?.nativeDialogs ?? false} workingFolder={info?.workingFolder} onClose={() => setModelDialog(null)} />}
       <VectorFormView />
     </div>
   );
