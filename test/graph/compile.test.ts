@@ -201,7 +201,7 @@ describe('a convolution on a 1x1 map (formats.md: only a fully-connected layer m
 describe('node ids that are names on Object.prototype', () => {
   it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])('a node called %s compiles like any other', (id) => {
     for (const at of [0, 1, 2]) {
-      const layers: ChainLayer[] = [input, { kind: 'fc', params: { units: 10 } }, out10].map((l, i) => (i === at ? { ...l, id } : l));
+      const layers = ([input, { kind: 'fc', params: { units: 10 } }, out10] as ChainLayer[]).map((l, i) => (i === at ? { ...l, id } : l));
       const g = buildChainGraph('t', layers);
       const r = compileGraph(g);
       expect(r.errors).toEqual([]);
