@@ -104,7 +104,7 @@ async function main(): Promise<void> {
       type: 'error',
       title: 'CNN Workbench',
       message: 'The core service stopped',
-      detail: `It ended unexpectedly (${reason}). What was recorded is in the workspace; a training run it was running is shown as interrupted and can be continued from its last checkpoint.`,
+      detail: `It ended unexpectedly (${reason}). What was recorded is in the workspace; a training run it was running is now listed as interrupted, and one that reached a checkpoint can be continued from there.`,
       buttons: ['Restart the service', 'Quit'],
       defaultId: 0,
       cancelId: 1,
