@@ -68,8 +68,9 @@ describe.skipIf(skipReason)(`gpujs in Chromium's WebGL2 (SwiftShader)${skipReaso
     await page.waitForFunction(() => (window as unknown as { conformance?: unknown }).conformance !== undefined, null, { timeout: 280_000, polling: 500 });
     outcome = (await page.evaluate(() => (window as unknown as { conformance: unknown }).conformance)) as PageOutcome;
     if (!('error' in outcome)) {
-      const count = (s: string) => outcome.results.filter((r) => r.status === s).length;
-      console.log(`gpujs webgl2 in Chromium: ${describeMode(outcome.mode)}; ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
+      const { mode, results } = outcome;
+      const count = (s: string) => results.filter((r) => r.status === s).length;
+      console.log(`gpujs webgl2 in Chromium: ${describeMode(mode)}; ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped`);
     }
   }, 300_000);
   afterAll(async () => browser?.close());
