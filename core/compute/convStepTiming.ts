@@ -6,7 +6,7 @@
  */
 import type { ComputeBackend } from './backend';
 
-const [D_IN, A, H, D_OUT, COUNT] = [32, 16, 3, 64, 32];
+const [D_IN, A, H, D_OUT] = [32, 16, 3, 64];
 const A_OUT = A - H + 1;
 
 /** P_phi of a 3 x 3 'valid' window over one d x a x a instance (rows (i, j, c), window row fastest). */
@@ -20,32 +20,32 @@ function patchMap(): Int32Array {
   return map;
 }
 
-/** Milliseconds of one conv-shaped step on `backend` (the median of `runs`, after one untimed run that compiles). */
-export function timeConvStep(backend: ComputeBackend, runs = 3): number {
+/** Milliseconds of one conv-shaped step over `count` instances on `backend` (the median of `runs`, after one untimed run that compiles). */
+export function timeConvStep(backend: ComputeBackend, count = 32, runs = 3): number {
   const rows = H * H * D_IN;
-  const n = A_OUT * A_OUT * COUNT;
+  const n = A_OUT * A_OUT * count;
   const map = backend.uploadIndexMap(patchMap(), D_IN * A * A);
-  const Z = backend.allocate(D_IN * A * A * COUNT);
+  const Z = backend.allocate(D_IN * A * A * count);
   const phi = backend.allocate(rows * n);
   const W = backend.allocate(D_OUT * rows);
   const b = backend.allocate(D_OUT);
   const S = backend.allocate(D_OUT * n);
   const V = backend.allocate(D_OUT * n);
   const dW = backend.allocate(D_OUT * rows);
-  const dZ = backend.allocate(D_IN * A * A * COUNT);
+  const dZ = backend.allocate(D_IN * A * A * count);
   backend.fill(Z, 0.5);
   backend.fill(W, 0.01);
   backend.fill(b, 0.1);
   backend.fill(V, 0.02);
   const step = () => {
-    backend.gather(Z, map, phi, COUNT);
+    backend.gather(Z, map, phi, count);
     backend.gemm(false, false, D_OUT, n, rows, W, phi, S, false);
     backend.addBias(S, b, D_OUT, n);
     backend.activate('relu', 0, S, S, D_OUT * n);
     backend.activationGrad('relu', 0, S, V, D_OUT * n);
     backend.gemm(false, true, D_OUT, rows, n, V, phi, dW, false);
     backend.gemm(true, false, rows, n, D_OUT, W, V, phi, false);
-    backend.scatterAdd(phi, map, dZ, COUNT, false);
+    backend.scatterAdd(phi, map, dZ, count, false);
     backend.readInto(dZ, new Float32Array(1), 1);
   };
   step();

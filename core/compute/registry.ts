@@ -86,19 +86,19 @@ function explained(choice: BackendChoice): ComputeBackend {
  * must pass its start-up check against the reference) and one conv-shaped step is timed on it and
  * on wasm-simd; the faster wins. Everywhere else the order of BACKEND_FACTORIES decides.
  */
-export async function chooseAutomatically(): Promise<BackendChoice> {
-  const gpu = await gpujsFactory.available();
-  const wasm = await wasmSimdFactory.available();
-  const gpuMode = gpu.ok ? gpujsFactory.mode() : null;
+export async function chooseAutomatically(gpujs = gpujsFactory, wasmSimd: BackendFactory = wasmSimdFactory, stepInstances = 32): Promise<BackendChoice> {
+  const gpu = await gpujs.available();
+  const wasm = await wasmSimd.available();
+  const gpuMode = gpu.ok ? gpujs.mode() : null;
   if (gpuMode?.accelerated && wasm.ok) {
-    const a = await wasmSimdFactory.create();
+    const a = await wasmSimd.create();
     let b: ComputeBackend;
     try {
-      b = await gpujsFactory.create();
+      b = await gpujs.create();
     } catch (error) {
       return { backend: a, reason: `wasm-simd, because ${(error as Error).message}` };
     }
-    const [ta, tb] = [timeConvStep(a), timeConvStep(b)];
+    const [ta, tb] = [timeConvStep(a, stepInstances), timeConvStep(b, stepInstances)];
     const timings = `a conv-shaped step took ${ta.toFixed(1)} ms on wasm-simd, ${tb.toFixed(1)} ms on gpujs`;
     (ta <= tb ? b : a).dispose();
     return ta <= tb ? { backend: a, reason: `wasm-simd, faster here: ${timings}` } : { backend: b, reason: `gpujs, faster here: ${timings}` };

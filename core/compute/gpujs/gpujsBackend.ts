@@ -16,7 +16,7 @@ import * as defaultSources from './kernelSources';
 import { checkAgainstReference } from './selfCheck';
 
 type Value = Float32Array | Texture;
-export type KernelSources = typeof defaultSources;
+export type KernelSources = { [K in keyof typeof defaultSources]: (typeof defaultSources)[K] extends string ? string : (typeof defaultSources)[K] };
 
 /** Float32 holds integers exactly only up to 2^24: index maps and argmax positions must stay below. */
 const MAX_EXACT_INDEX = 1 << 24;

@@ -45,11 +45,26 @@ export interface GlContextLike {
   readonly VERSION: number;
 }
 
+/**
+ * A parameter as the native context reports it. headless-gl's JavaScript layer answers VENDOR and
+ * RENDERER with fixed strings ("stack-gl", "ANGLE"); the native getParameter at the base of the
+ * prototype chain answers with ANGLE's own, which names the driver and device.
+ */
+function nativeParameter(gl: GlContextLike, parameter: number): unknown {
+  let base: GlContextLike['getParameter'] = gl.getParameter;
+  for (let proto = Object.getPrototypeOf(gl); proto; proto = Object.getPrototypeOf(proto)) {
+    if (Object.prototype.hasOwnProperty.call(proto, 'getParameter')) base = proto.getParameter;
+  }
+  return base.call(gl, parameter);
+}
+
 /** "vendor / renderer" of a GL context, unmasked where WEBGL_debug_renderer_info allows. */
 export function glRenderer(gl: GlContextLike): string {
   const info = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_VENDOR_WEBGL: number; UNMASKED_RENDERER_WEBGL: number } | null;
-  const vendor = String((info && gl.getParameter(info.UNMASKED_VENDOR_WEBGL)) || gl.getParameter(gl.VENDOR) || 'unknown vendor');
-  const renderer = String((info && gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) || gl.getParameter(gl.RENDERER) || 'unknown renderer');
+  const headless = gl.getParameter(gl.VENDOR) === 'stack-gl';
+  const get = (p: number) => (headless ? nativeParameter(gl, p) : gl.getParameter(p));
+  const vendor = String((info && gl.getParameter(info.UNMASKED_VENDOR_WEBGL)) || get(gl.VENDOR) || 'unknown vendor');
+  const renderer = String((info && gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) || get(gl.RENDERER) || 'unknown renderer');
   return `${vendor} / ${renderer}`;
 }
 

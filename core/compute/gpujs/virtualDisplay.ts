@@ -60,7 +60,9 @@ export async function ensureDisplay(): Promise<VirtualDisplay> {
   const xvfb = findXvfb();
   if (!xvfb) return none('no X display and no Xvfb to start one (Debian: apt-get install xvfb)');
   if (!shared) {
-    const child = spawn(xvfb, ['-displayfd', '3', '-screen', '0', '64x64x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+    // A small shell keeps Xvfb only as long as this process lives, even if it is killed outright.
+    const watch = `"$0" -displayfd 3 -screen 0 64x64x24 -nolisten tcp & x=$!; trap 'kill $x 2>/dev/null' EXIT INT TERM; while kill -0 ${process.pid} 2>/dev/null && kill -0 $x 2>/dev/null; do sleep 2; done`;
+    const child = spawn('/bin/sh', ['-c', watch, xvfb], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const number = await new Promise<string | null>((resolve) => {
