@@ -48,6 +48,7 @@ loads() { node -e "require('./$gl_dir')" 2>/dev/null; }
 
 if [ -f "$target" ] && loads; then
   echo "setup-gpu: gl $gl_version is already built for this Node"
+  [ -f "$cache/webgl.node" ] || { mkdir -p "$cache" && cp "$target" "$cache/webgl.node"; }
 elif [ -f "$cache/webgl.node" ]; then
   mkdir -p "$(dirname "$target")"
   cp "$cache/webgl.node" "$target"
@@ -73,9 +74,10 @@ else
   cp "$target" "$cache/webgl.node"
 fi
 
+# headless-gl's JavaScript answers RENDERER with 'ANGLE'; the native getParameter names the device.
 probe="const gl = require('./$gl_dir')(1, 1); if (!gl) { console.error('setup-gpu: gl loaded but could not create a context'); process.exit(1); }
-const info = gl.getExtension('WEBGL_debug_renderer_info');
-console.log('setup-gpu: headless GL works:', info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER), '| OES_texture_float:', Boolean(gl.getExtension('OES_texture_float')));"
+let native = gl.getParameter; for (let p = Object.getPrototypeOf(gl); p; p = Object.getPrototypeOf(p)) if (Object.hasOwn(p, 'getParameter')) native = p.getParameter;
+console.log('setup-gpu: headless GL works:', native.call(gl, gl.RENDERER), '| OES_texture_float:', Boolean(gl.getExtension('OES_texture_float')));"
 if [ -n "${DISPLAY:-}" ]; then
   node -e "$probe"
 else
