@@ -97,7 +97,7 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       dirty: false,
       selectedNodes: [],
       selectedEdges: [],
-      measured: {},
+      measured: Object.create(null),
       canUndo: false,
       canRedo: false,
       connectFrom: null,
@@ -130,7 +130,7 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       },
       load(doc, filePath, dirty) {
         history.clear();
-        set({ selectedNodes: [], selectedEdges: [], measured: {}, connectFrom: null });
+        set({ selectedNodes: [], selectedEdges: [], measured: Object.create(null), connectFrom: null });
         setDoc(doc, { filePath, dirty });
       },
       replace(doc, filePath) {
@@ -165,7 +165,7 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       },
       moveNodes(positions, dragging) {
         get().change(
-          (d) => ({ ...d, nodes: d.nodes.map((n) => (positions[n.id] ? { ...n, position: { ...positions[n.id] } } : n)) }),
+          (d) => ({ ...d, nodes: d.nodes.map((n) => (Object.hasOwn(positions, n.id) ? { ...n, position: { ...positions[n.id] } } : n)) }),
           { mark: !dragging },
         );
       },
@@ -226,9 +226,9 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
         get().change(autoLayout);
       },
       setMeasured(id, size) {
-        const old = get().measured[id];
+        const old = Object.hasOwn(get().measured, id) ? get().measured[id] : undefined;
         if (old && old.width === size.width && old.height === size.height) return;
-        set({ measured: { ...get().measured, [id]: size } });
+        set({ measured: Object.assign(Object.create(null), get().measured, { [id]: size }) });
       },
       setConnectFrom(id) {
         set({ connectFrom: id });

@@ -88,7 +88,7 @@ function useFlowEdges(): Edge[] {
 
 function onNodesChange(changes: NodeChange[]) {
   const state = editorStore.getState();
-  const positions: Record<string, { x: number; y: number }> = {};
+  const positions: Record<string, { x: number; y: number }> = Object.create(null);
   let dragging = false;
   let moved = false;
   let selection: Set<string> | null = null;
