@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { CompileResult, GraphFile, GraphNode, NodeKind } from '../../../core/api/contract';
 import { compileGraph } from '../../../core/graph/compile';
-import { autoLayout, LAYOUT_ROW_HEIGHT } from './auto-layout';
+import { autoLayout, LAYOUT_GAP, layoutDirectionOf, NODE_SIZE_GUESS, type LayoutDirection } from './auto-layout';
 import { copySelection, pasteInto, type ClipboardContent } from './clipboard';
 import { diffDocs } from './doc-diff';
 import { History } from './history';
@@ -56,7 +56,8 @@ export interface EditorActions {
   deleteSelection(): void;
   copy(): ClipboardContent | null;
   paste(content?: ClipboardContent | null): void;
-  layout(): void;
+  /** Lays the chains out down or across the canvas, with the measured node sizes. */
+  layout(direction?: LayoutDirection): void;
   setMeasured(id: string, size: { width: number; height: number }): void;
   setConnectFrom(id: string | null): void;
   markSaved(filePath: string): void;
@@ -141,9 +142,12 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       addNode(kind, position) {
         const { doc, selectedNodes } = get();
         const anchor = doc.nodes.find((n) => n.id === selectedNodes[selectedNodes.length - 1]);
-        const lowest = doc.nodes.reduce<GraphNode | undefined>((low, n) => (!low || n.position.y > low.position.y ? n : low), undefined);
-        const below = anchor ?? lowest;
-        const at = position ?? (below ? { x: below.position.x, y: below.position.y + LAYOUT_ROW_HEIGHT } : { x: 0, y: 0 });
+        // The next place down the chain: below the anchor, or right of it in a graph laid out across.
+        const across = layoutDirectionOf(doc) === 'right';
+        const last = doc.nodes.reduce<GraphNode | undefined>((end, n) => (!end || (across ? n.position.x > end.position.x : n.position.y > end.position.y) ? n : end), undefined);
+        const before = anchor ?? last;
+        const step = (id: string) => (get().measured[id] ?? NODE_SIZE_GUESS)[across ? 'width' : 'height'] + LAYOUT_GAP[across ? 'right' : 'down'];
+        const at = position ?? (before ? (across ? { x: before.position.x + step(before.id), y: before.position.y } : { x: before.position.x, y: before.position.y + step(before.id) }) : { x: 0, y: 0 });
         const node = createNode(doc, kind, at);
         // Added by keyboard after a selected node that leads nowhere yet: connect it.
         const link = !position && anchor && anchor.kind !== 'output' && kind !== 'input' && !doc.edges.some((e) => e.source === anchor.id);
@@ -222,8 +226,9 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
         });
         set({ selectedNodes: pasted, selectedEdges: [] });
       },
-      layout() {
-        get().change(autoLayout);
+      layout(direction) {
+        const measured = get().measured;
+        get().change((d) => autoLayout(d, direction ?? layoutDirectionOf(d), measured));
       },
       setMeasured(id, size) {
         const old = Object.hasOwn(get().measured, id) ? get().measured[id] : undefined;
