@@ -21,6 +21,8 @@ const PARALLEL_MIN_VALUES = 1 << 16;
 const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, leaky_relu: 1, tanh: 2, sigmoid: 3, linear: 4 };
 
 class WasmTensor implements Tensor {
+  /** For an argmax tensor: the pooling it last recorded (so its backward can split instances). */
+  pooled: { outSize: number; sourceLength: number } | null = null;
   constructor(
     readonly ptr: number,
     readonly length: number,
@@ -28,11 +30,29 @@ class WasmTensor implements Tensor {
 }
 
 class WasmIndexMap implements IndexMap {
+  /** Per window size: whether maxPoolLanes may run on this map (see lanesConsecutive). */
+  readonly lanes = new Map<number, boolean>();
   constructor(
     readonly ptr: number,
     readonly length: number,
     readonly sourceLength: number,
   ) {}
+}
+
+/**
+ * Whether every group of four consecutive windows (of `size` entries each) reads four consecutive
+ * positions at each window entry: true for pooling windows over d % 4 == 0 channels, which then
+ * pool as one f32x4 per window entry.
+ */
+function lanesConsecutive(map: Int32Array, size: number): boolean {
+  const windows = map.length / size;
+  if (windows % 4 !== 0) return false;
+  for (let g = 0; g < windows; g += 4)
+    for (let t = 0; t < size; t++) {
+      const first = map[g * size + t];
+      for (let l = 1; l < 4; l++) if (map[(g + l) * size + t] !== first + l) return false;
+    }
+  return true;
 }
 
 const ptrOf = (t: Tensor | IndexTensor | IndexMap): number => (t as WasmTensor).ptr;
@@ -336,7 +356,14 @@ export class WasmSimdBackend implements ComputeBackend {
     const o = ptrOf(out);
     const am = ptrOf(argmax);
     const outSize = windows.length / windowSize;
-    this.perInstance('maxPool', count, windows.length, (r, i0, i1) => {
+    const map = windows as WasmIndexMap;
+    let lanes = map.lanes.get(windowSize);
+    if (lanes === undefined) {
+      lanes = lanesConsecutive(this.arena.i32().subarray(map.ptr >> 2, (map.ptr >> 2) + map.length), windowSize);
+      map.lanes.set(windowSize, lanes);
+    }
+    (argmax as WasmTensor).pooled = { outSize, sourceLength: windows.sourceLength };
+    this.perInstance(lanes ? 'maxPoolLanes' : 'maxPool', count, windows.length, (r, i0, i1) => {
       const a = this.pool.args;
       a[r] = z;
       a[r + 1] = windows.sourceLength;
@@ -350,9 +377,27 @@ export class WasmSimdBackend implements ComputeBackend {
     });
   }
   maxPoolBackward(V: Tensor, argmax: IndexTensor, n: number, dZ: Tensor, zLength: number): void {
-    // Overlapping windows may send two values to one position, so the scatter stays on one thread.
-    this.fill(dZ, 0, zLength);
-    this.kernels.maxPoolBackward(ptrOf(V), ptrOf(argmax), n, ptrOf(dZ), 0);
+    const v = ptrOf(V);
+    const am = ptrOf(argmax);
+    const dz = ptrOf(dZ);
+    const pooled = (argmax as WasmTensor).pooled;
+    // Overlapping windows may send two values to one position of an instance, so threads take whole
+    // instances; without the recorded pooling the scatter stays on one thread.
+    if (!pooled || n % pooled.outSize !== 0 || zLength !== (n / pooled.outSize) * pooled.sourceLength) {
+      this.kernels.maxPoolBackward(v, am, 0, n, dz, 0, zLength);
+      return;
+    }
+    const { outSize, sourceLength } = pooled;
+    this.perInstance('maxPoolBackward', n / outSize, sourceLength, (r, i0, i1) => {
+      const a = this.pool.args;
+      a[r] = v;
+      a[r + 1] = am;
+      a[r + 2] = i0 * outSize;
+      a[r + 3] = i1 * outSize;
+      a[r + 4] = dz;
+      a[r + 5] = i0 * sourceLength;
+      a[r + 6] = i1 * sourceLength;
+    });
   }
   gatherArgmax(src: Tensor, argmax: IndexTensor, n: number, dst: Tensor): void {
     const s = ptrOf(src);
