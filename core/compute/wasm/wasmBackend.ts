@@ -267,6 +267,32 @@ export class WasmSimdBackend implements ComputeBackend {
     }
   }
 
+  /**
+   * GFLOP/s of the GEMM micro-kernel alone on `threads` threads (panels in L1, no packing, no
+   * memory traffic): the ceiling the bench measures each GEMM shape against.
+   */
+  microKernelPeakGflops(threads = this.pool.threads, ms = 200): number {
+    const kc = 256;
+    const reps = 2000;
+    const a = this.pool.args;
+    const once = () => {
+      for (let t = 0; t < threads; t++) {
+        const s = this.scratch[t];
+        a.fill(0, t * ARGS_PER_ROW, (t + 1) * ARGS_PER_ROW);
+        a.set([kc, reps, s.Ap, s.Bp, s.tile], t * ARGS_PER_ROW);
+      }
+      this.pool.dispatch('microKernelPeak', threads);
+    };
+    once();
+    let runs = 0;
+    const start = performance.now();
+    while (performance.now() - start < ms) {
+      once();
+      runs++;
+    }
+    return (2 * 8 * 4 * kc * reps * threads * runs) / ((performance.now() - start) * 1e6);
+  }
+
   private ensurePartials(floats: number, parts: number): void {
     if (floats > this.partialFloats) {
       this.partials = [];

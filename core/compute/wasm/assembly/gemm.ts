@@ -245,3 +245,9 @@ export function gemmShared(
     else gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, s0, s1, 0, n, 0, k, Ap, Bp, tile);
   }
 }
+
+// The micro-kernel alone, `reps` times over one MR x kc and one kc x NR panel that stay in L1:
+// the most this thread's GEMM can reach (2 MR NR kc flops per rep), the bench's yardstick.
+export function microKernelPeak(kc: i32, reps: i32, Ap: usize, Bp: usize, tile: usize): void {
+  for (let r = 0; r < reps; r++) microKernel(kc, Ap, Bp, tile, MR, 0, 0, MR, NR, r > 0, tile);
+}
