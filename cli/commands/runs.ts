@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { StoreError } from '../../core/store/errors';
+import { appDataFolder, WORKSPACE_FILE_NAME } from '../../core/store/paths';
 import type { Run } from '../../core/store/records';
 import { exportToFile, importFromFile } from '../../core/store/share';
-import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
+import { defaultWorkspacePath, openWorkspace, openWorkspaceReadOnly, type Workspace } from '../../core/store/workspace';
 import { parseCommandArgs } from '../args';
 import { reportFailure } from '../failure';
 import { CliError, type CliIO } from '../io';
@@ -232,7 +235,17 @@ export async function runRunsCommand(argv: string[], io: CliIO): Promise<number>
     if (!(sub in arity)) throw new CliError(sub, 'unknown subcommand (list, show, compare, export, import, delete; --help shows the usage)');
     if (args.length !== arity[sub]) throw new CliError(sub, `expected ${arity[sub]} argument(s), got ${args.length} (--help shows the usage)`);
     if (sub === 'export') checkOutputFile(args[1], 'export');
-    ws = openWorkspace(values.db ?? defaultWorkspacePath());
+    const reading = sub === 'list' || sub === 'show' || sub === 'compare' || sub === 'export';
+    if (!reading) ws = openWorkspace(values.db ?? defaultWorkspacePath());
+    else {
+      // reading commands create nothing: not the workspace, not its folder, not a journal
+      const path = values.db ?? join(appDataFolder(), WORKSPACE_FILE_NAME);
+      if (sub === 'list' && values.db === undefined && !existsSync(path)) {
+        io.stdout.write(values.json ? '[]\n' : `no runs yet (no workspace at ${path})\n`);
+        return 0;
+      }
+      ws = openWorkspaceReadOnly(path);
+    }
     const json = values.json!;
     switch (sub) {
       case 'list':

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,8 @@ describe.each([
   const pageErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: join(artifactsFolder, `layout-${width}x${height}-${name}.png`) });
   const tab = (name: string) => page.getByRole('tab', { name, exact: true }).click();
+  /** Starting a worker and loading the sample takes seconds on a loaded 2-core machine. */
+  const SLOW = { timeout: 30_000, interval: 50 };
   const dockPanel = () => page.locator('[data-panel]#dock');
   const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
   /** Everything a person reads or clicks is reachable and legible. */
@@ -174,6 +176,58 @@ describe.each([
     await page.locator('.workbench[data-ready="true"]').waitFor();
     await expect.poll(() => page.getByRole('tabpanel', { name: 'Train' }).isVisible()).toBe(true);
     expect(Math.round((await dockPanel().boundingBox())!.height)).toBe(Math.round(dragged));
+  });
+
+  it("lists two runs in the Runs tab with every row action reachable, also with a row's export field open", async () => {
+    const status = () => page.getByRole('status', { name: 'Training status' }).getAttribute('data-status');
+    const stepNow = async () => Number((await page.getByTestId('progress-step').textContent())!.match(/step (\d+)/)![1]);
+    const train = page.getByRole('tabpanel', { name: 'Train' });
+    for (const name of ['short-a', 'short-b']) {
+      await tab('Train');
+      await train.getByLabel('Epochs', { exact: true }).fill('1');
+      await train.getByLabel('Batch size', { exact: true }).fill('32');
+      await train.getByLabel('Run name', { exact: true }).fill(name);
+      await page.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(status, SLOW).toBe('running');
+      await expect.poll(stepNow, SLOW).toBeGreaterThan(2);
+      await page.getByRole('button', { name: 'Stop' }).click();
+      await expect.poll(status, SLOW).toBe('stopped');
+    }
+    await expectSoundLayout();
+    await shot('08-trained');
+    await tab('Runs');
+    const rows = page.getByRole('table', { name: 'Runs list' }).locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    await expectSoundLayout();
+    await shot('09-runs');
+    await page.getByRole('row', { name: 'Run short-a' }).getByRole('button', { name: 'Export' }).click();
+    await expect.poll(() => page.getByLabel('Export path for short-a').isVisible()).toBe(true);
+    await expectSoundLayout();
+    await shot('10-runs-export-open');
+  });
+
+  it('shows where a relative path in the Save and Export dialogs resolves; a long document name does not re-flow the toolbar', async () => {
+    const fitView = page.getByRole('button', { name: 'Fit view' });
+    const before = (await fitView.boundingBox())!;
+    const file = join(host.folder, `a-rather-long-document-name-for-the-toolbar-title-${width}.json`);
+    const relativePath = relative(process.cwd(), file);
+    await page.getByRole('button', { name: 'Save as…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save graph file' });
+    await dialog.getByLabel('Path on the host').fill(relativePath);
+    await expect.poll(() => dialog.getByLabel('Resolved path').textContent()).toBe(`Writes ${file}`);
+    await expectControlsAtTheirCentre(page, { scope: '.dialog' });
+    await shot('06-save-dialog');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Document').textContent()).toBe(basename(file));
+    expect(await fitView.boundingBox()).toEqual(before);
+    await expectNoHorizontalOverflow(page, ['.toolbar', '.toolbar-title']);
+    await expectControlsAtTheirCentre(page, { scope: '.toolbar' });
+
+    await page.getByLabel('Export or import a model').selectOption('exportOnnx');
+    const exporter = page.getByRole('dialog', { name: 'Export ONNX' });
+    await expect.poll(() => exporter.getByLabel('Resolved path').textContent()).toBe(`Writes ${join(process.cwd(), 'simpleNN-3-layer-CNN.onnx')}`);
+    await shot('07-export-dialog');
+    await exporter.getByRole('button', { name: 'Cancel' }).click();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,26 @@ describe('Electron main process (built), on a stub of the electron module', () =
     expect(report.fileMenu).toContainEqual(['Export', ['ONNX…', 'PyTorch…']]);
     expect(report.fileMenu).toContainEqual(['Import ONNX…']);
     expect(report.viewMenu).toContain('toggleDevTools'); // a development build
+    expect(report.templates).toEqual(readdirSync(join(repoRoot, 'resources/templates')).map((f) => f.replace(/\.json$/, '')).sort());
+  });
+
+  it('packaged: templates from process.resourcesPath/templates, no DevTools in the window or the menu', () => {
+    // electron-builder.yml copies the templates to resources/templates; one of them stands for all here.
+    const resources = join(folder, 'resources');
+    mkdirSync(join(resources, 'templates'), { recursive: true });
+    copyFileSync(join(repoRoot, 'resources/templates/lenet5.json'), join(resources, 'templates', 'lenet5.json'));
+    const out = execFileSync(
+      process.execPath,
+      [join(repoRoot, 'test/service/electron-stub/drive.mjs'), join(repoRoot, 'out/main/index.js'), join(folder, 'packaged.db'), join(folder, 'packaged.json'), join(folder, 'torch2')],
+      { cwd: repoRoot, encoding: 'utf8', timeout: 30_000, env: { ...process.env, STUB_PACKAGED: '1', STUB_RESOURCES: resources, CNNWB_SERVICE_NODE: '/nonexistent/node' } },
+    );
+    const packaged = JSON.parse(out.trim().split('\n').at(-1)!);
+    expect(packaged.errors).toEqual([]);
+    expect(packaged.templates).toEqual(['lenet5']);
+    expect(packaged.windows[0]).toMatchObject({ devTools: false, contextIsolation: true, sandbox: true, nodeIntegration: false });
+    expect(packaged.viewMenu).not.toContain('toggleDevTools');
+    // Packaged, the service is always a utilityProcess: CNNWB_SERVICE_NODE (a development aid) is ignored.
+    expect(packaged.utilityForks).toEqual([join(repoRoot, 'out/main/service-worker.js')]);
   });
 
   it('accepts IPC only from the top frame of the app page app://workbench/index.html', () => {

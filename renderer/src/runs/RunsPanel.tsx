@@ -92,7 +92,7 @@ export function RunsPanel() {
               <th>Optimizer</th>
               <th>Backend</th>
               <th>Steps</th>
-              <th />
+              <th className="row-actions">Actions</th>
             </tr>
           </thead>
           <tbody>

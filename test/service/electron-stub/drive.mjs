@@ -82,6 +82,7 @@ console.log(
     exitCode: stub.exitCode,
     errors: stub.errors,
     appInfo: await fromApp('appInfo', []),
+    templates: (await fromApp('listTemplates', [])).result?.map((t) => t.id),
     notArray: await fromApp('appInfo', 'x'),
     savedWithDialog,
     openCancelled,
