@@ -19,11 +19,12 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDisplay } from '../core/compute/gpujs/virtualDisplay';
 import { availableBackends } from '../core/compute/registry';
 import { loadBenchData, prepareBenchData } from './benchData';
 import { convGemmShapes, measureGemmFlops } from './gemmFlops';
 import { runOurs } from './systems/ours';
-import { RESULT_MARKER, type SystemResult } from './systems/result';
+import { RESULT_MARKER, type GpuReport, type SystemResult } from './systems/result';
 import { runTfjs } from './systems/tfjs';
 
 const argv = process.argv.slice(2);
@@ -99,6 +100,8 @@ const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) :
 async function parent(): Promise<void> {
   const json = argv.includes('--json');
   const log = json ? (_: string) => {} : (line: string) => console.log(line);
+  // gpujs's GPU mode in Node needs an X display: a virtual one where gl is built and none is set (children inherit it).
+  const display = await ensureDisplay();
   const availability = await availableBackends();
   const ours = availability.filter((a) => a.ok && a.name !== 'reference').map((a) => a.name);
   const requested = option('systems', '').split(',').filter(Boolean);
@@ -140,14 +143,16 @@ async function parent(): Promise<void> {
   for (const r of ok) for (const n of r.notes) log(`  note (${r.system}): ${n}`);
   for (const u of unavailable) log(`  not run: ${u.name}: ${u.reason}`);
   log('');
-  for (const r of ratios) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}`);
-  const profiled = ok.find((r) => r.profile);
-  if (profiled?.profile) {
-    const total = profiled.profile.reduce((s, k) => s + k.ms, 0);
+  const wasm = ok.find((r) => r.system === 'wasm-simd');
+  for (const r of ratios) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}${wasm && r.system !== 'wasm-simd' ? `${Object.keys(r.vs).length ? ', ' : ''}${fmt(ok.find((q) => q.system === r.system)!.imagesPerSecond / wasm.imagesPerSecond, 3)}x wasm-simd` : ''}`);
+  if (display.started) log(`(gpujs ran on the virtual display ${display.display}: Xvfb, software GL)`);
+  for (const profiled of ok.filter((r) => r.profile)) {
+    const total = profiled.profile!.reduce((s, k) => s + k.ms, 0);
     log('');
-    log(`where a ${profiled.system} step goes (${fmt(total)} ms in kernels, mean of 3 profiled steps):`);
-    for (const k of profiled.profile.slice(0, 14)) log(`  ${k.kernel.padEnd(30)} ${fmt(k.ms, 2).padStart(8)} ms ${fmt((100 * k.ms) / total).padStart(5)}%  (${k.calls} call${k.calls === 1 ? '' : 's'})`);
+    log(`where a ${profiled.system} step goes (${fmt(total)} ms in contract calls, mean of ${profiled.gpu?.accelerated ? '1 profiled step, each kernel waiting for the GPU' : '3 profiled steps'}):`);
+    for (const k of profiled.profile!.slice(0, 14)) log(`  ${k.kernel.padEnd(30)} ${fmt(k.ms, 2).padStart(8)} ms ${fmt((100 * k.ms) / total).padStart(5)}%  (${k.calls} call${k.calls === 1 ? '' : 's'})`);
   }
+  for (const r of ok) if (r.gpu) for (const line of gpuLines(r.gpu)) log(line);
   if (gemm && 'gemm' in gemm && gemm.gemm) {
     log('');
     log(`our GEMM on the conv layers' shapes (${gemm.description}):`);
@@ -158,6 +163,18 @@ async function parent(): Promise<void> {
     log(`recording a run in the workspace (${logging.setup}):`);
     log(`  logging off ${fmt(logging.imagesPerSecLoggingOff)} images/s, on ${fmt(logging.imagesPerSecLoggingOn)} images/s: ${fmt(logging.slowdownPercent)}% slower (goal: within 5%)`);
   } else if (logging) log(`logging: FAILED: ${logging.error}`);
+}
+
+/** gpujs: its mode and renderer, the first step's compiles apart, and a later step's transfers. */
+function gpuLines(g: GpuReport): string[] {
+  const p = g.perStep;
+  const downloads = Object.entries(p.downloads).map(([why, n]) => `${fmt(n, 0)} ${why}`).join(', ') || 'none';
+  return [
+    '',
+    `gpujs ran gpu.js mode ${g.mode}${g.renderer ? ` on ${g.renderer}` : ''}${g.accelerated ? '' : ' (no GPU: host memory)'}`,
+    `  setup + first step: ${fmt(g.firstStepMs)} ms, of which ${fmt(g.firstStepCompileMs)} ms compiling ${g.firstStepCompiles} kernels (cached per operation and shape)`,
+    `  each later step: ${fmt(p.compiles, 0)} compiles, ${fmt(p.kernelRuns, 0)} kernel runs, ${fmt(p.uploads, 0)} uploads (${fmt(p.uploadedValues, 0)} values, ${fmt(p.uploadMs)} ms), downloads: ${downloads} (${fmt(p.downloadedValues, 0)} values, ${fmt(p.downloadMs)} ms)`,
+  ];
 }
 
 /** Training with every event recorded vs recording off (bench/logging-bench.ts, in its own process). */

@@ -19,6 +19,20 @@ export interface SystemResult {
   notes: string[];
   profile?: KernelTime[];
   gemm?: GemmFlopsResult[];
+  /** gpujs only: the gpu.js mode, and where compiles and transfers went. */
+  gpu?: GpuReport;
+}
+
+/** gpujs: mode and renderer, the first step (which compiles every kernel) apart, and one later step's transfers. */
+export interface GpuReport {
+  mode: string;
+  accelerated: boolean;
+  renderer: string | null;
+  firstStepMs: number;
+  firstStepCompiles: number;
+  firstStepCompileMs: number;
+  /** Per step after the first: kernels compiled (0: the cache works), launched, and host <-> device transfers. */
+  perStep: { compiles: number; kernelRuns: number; uploads: number; uploadedValues: number; uploadMs: number; downloads: Record<string, number>; downloadedValues: number; downloadMs: number };
 }
 
 export const RESULT_MARKER = '@@bench-result ';

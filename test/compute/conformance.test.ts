@@ -15,6 +15,7 @@ import { hasRelaxedSimd, kernelsUnavailableReason } from '../../core/compute/was
 import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 import { Random } from '../../core/util/random';
 import { maxRelativeError, poolWindows, randomIndexMap, randomValues } from './fixtures';
+import { gpujsModeFactories } from './gpujsModes';
 
 // The wasm kernels are a build product: make sure they are current (instant when they are).
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
@@ -33,7 +34,8 @@ const otherWasmBuild: BackendFactory = {
   },
   create: () => WasmSimdBackend.create(undefined, false),
 };
-const factories = [...BACKEND_FACTORIES, { ...otherWasmBuild, label: relaxed ? 'wasm-simd without fma' : 'wasm-simd with relaxed fma' }];
+// gpujs runs once per gpu.js mode (headlessgl under Xvfb where gl is built, and webasm).
+const factories = [...BACKEND_FACTORIES.filter((f) => f.name !== 'gpujs'), ...(await gpujsModeFactories()), { ...otherWasmBuild, label: relaxed ? 'wasm-simd without fma' : 'wasm-simd with relaxed fma' }];
 const availability = await Promise.all(factories.map(async (f) => ({ factory: f, label: 'label' in f ? f.label : f.name, status: await f.available() })));
 const TOLERANCE = 2e-5;
 
