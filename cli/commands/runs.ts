@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readingDamaged } from '../../core/store/damage';
 import { StoreError } from '../../core/store/errors';
 import { appDataFolder, WORKSPACE_FILE_NAME } from '../../core/store/paths';
 import type { Run } from '../../core/store/records';
@@ -246,24 +247,29 @@ export async function runRunsCommand(argv: string[], io: CliIO): Promise<number>
       }
       ws = openWorkspaceReadOnly(path);
     }
-    const json = values.json!;
-    switch (sub) {
-      case 'list':
-        return list(ws, values.experiment, json, io);
-      case 'show':
-        return show(ws, args[0], json, io);
-      case 'compare':
-        return compare(ws, args[0], args[1], json, io);
-      case 'export':
-        return exportCommand(ws, args[0], args[1], json, io);
-      case 'import':
-        return importCommand(ws, args[0], json, io);
-      default:
-        return deleteCommand(ws, args[0], json, io);
-    }
+    const opened = ws;
+    return readingDamaged(opened.db, opened.path, () => dispatch(opened, sub, args, values, io));
   } catch (e) {
     return reportFailure('runs', e, io);
   } finally {
     ws?.close();
+  }
+}
+
+function dispatch(ws: Workspace, sub: string, args: string[], values: { experiment?: string; json?: boolean }, io: CliIO): number {
+  const json = values.json ?? false;
+  switch (sub) {
+    case 'list':
+      return list(ws, values.experiment, json, io);
+    case 'show':
+      return show(ws, args[0], json, io);
+    case 'compare':
+      return compare(ws, args[0], args[1], json, io);
+    case 'export':
+      return exportCommand(ws, args[0], args[1], json, io);
+    case 'import':
+      return importCommand(ws, args[0], json, io);
+    default:
+      return deleteCommand(ws, args[0], json, io);
   }
 }

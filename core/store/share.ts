@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { checkRunsReadable, readingDamaged } from './damage';
 import { digestRun, type RunDigest } from './digest';
 import { StoreError, WorkspaceOpenError } from './errors';
 import { inspectWorkspaceFile } from './inspect';
@@ -72,6 +73,7 @@ export function exportToFile(ws: Workspace, what: { runId: number } | { experime
     throw new StoreError('runId' in what ? `no run with id ${what.runId}` : `experiment ${what.experimentId} has no runs to export`);
   const experimentId = runs[0]!.experimentId;
   const runIds = runs.map((r) => r!.id);
+  checkRunsReadable(ws.db, ws.path); // an archive must never lack rows silently
 
   const partial = `${target}.partial-${process.pid}`;
   rmSync(partial, { force: true });
@@ -80,7 +82,7 @@ export function exportToFile(ws: Workspace, what: { runId: number } | { experime
     fresh.db.pragma('journal_mode = DELETE');
     const source = ws.db;
     const copy = fresh.db;
-    const manifest = source
+    const manifest = readingDamaged(source, ws.path, () => source
       .transaction(() =>
         copy
           .transaction(() => {
@@ -110,7 +112,7 @@ export function exportToFile(ws: Workspace, what: { runId: number } | { experime
       )
       // deferred: a read snapshot of the workspace only, so a trainer recording into it meanwhile
       // is not held up by a long export
-      .deferred();
+      .deferred());
     fresh.close();
     renameSync(partial, target);
     return manifest;
