@@ -239,7 +239,7 @@ export function Canvas() {
       >
         <Background />
         <Controls showInteractive={false} showFitView={false} />
-        {showMiniMap && <MiniMap pannable zoomable position="top-right" ariaLabel="Mini-map" nodeColor={miniMapColor} />}
+        {showMiniMap && nodes.length > 0 && <MiniMap pannable zoomable position="top-right" ariaLabel="Mini-map" nodeColor={miniMapColor} />}
       </ReactFlow>
       {nodes.length === 0 && <EmptyCanvasHint />}
     </div>
