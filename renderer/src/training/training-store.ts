@@ -55,8 +55,17 @@ export interface TrainingState {
   series: LiveSeries;
   /** Bumped when series gained points (plots redraw on it). */
   seriesVersion: number;
-  /** Bumped on every layerStats event (the gradient panel refetches, throttled). */
+  /**
+   * Bumped on every layerStats event and when the run ends (the gradient views refetch from the
+   * store, throttled). The end matters: the recorder commits buffered statistics up to a second
+   * after their event, so a fetch on the last layerStats event can miss them; 'ended' comes after
+   * the final commit.
+   */
   statsVersion: number;
+  /** The step of the latest layerStats event of the followed run (null: none yet). */
+  statsStep: number | null;
+  /** Bumped on every checkpoint of the followed run (its latest weights changed: previews refetch). */
+  checkpointVersion: number;
 }
 
 const emptySeries = (): LiveSeries => ({ step: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [], stepMs: [] });
@@ -103,17 +112,32 @@ export const trainingStore = createStore<TrainingState>(() => ({
   series: emptySeries(),
   seriesVersion: 0,
   statsVersion: 0,
+  statsStep: null,
+  checkpointVersion: 0,
 }));
 
 export function setForm(patch: Partial<TrainingForm>): void {
   trainingStore.setState((s) => ({ form: { ...s.form, ...patch } }));
 }
 
+/** Follows no run: events of the next one wait in `early` until it is followed. Returns the run it followed. */
+export function unfollow(): number | null {
+  const previous = trainingStore.getState().runId;
+  queue.length = 0;
+  trainingStore.setState({ runId: null });
+  return previous;
+}
+
+/** Undoes unfollow() (a continue that was refused): the dashboard shows that run again, as it was. */
+export function followAgain(runId: number | null): void {
+  if (trainingStore.getState().runId === null) trainingStore.setState({ runId });
+}
+
 /** Starts following run `runId` from scratch (a new run, or a continued one). */
 export function followRun(runId: number, backendUsed: string | null): void {
   pace.length = 0;
   queue.length = 0;
-  trainingStore.setState({ runId, status: 'running', message: null, backendUsed, step: 0, totalSteps: 0, epoch: 0, imagesPerSec: 0, secondsLeft: null, testAccuracy: null, series: emptySeries(), seriesVersion: 0 });
+  trainingStore.setState({ runId, status: 'running', message: null, backendUsed, step: 0, totalSteps: 0, epoch: 0, imagesPerSec: 0, secondsLeft: null, testAccuracy: null, series: emptySeries(), seriesVersion: 0, statsStep: null });
   const pending = early.get(runId) ?? [];
   early.clear();
   for (const event of pending) enqueue(event);
@@ -171,6 +195,7 @@ function flush(): void {
   const next: Partial<TrainingState> = {};
   let grew = false;
   let stats = false;
+  let checkpoint = false;
   let recentMs = 0;
   let recentImages = 0;
   for (const e of events) {
@@ -180,7 +205,8 @@ function flush(): void {
         break;
       case 'step':
         pushPoint(series, e.step, { loss: e.loss, accuracy: e.accuracy, lr: e.lr, stepMs: e.stepMs });
-        Object.assign(next, { step: e.step, epoch: e.epoch, imagesPerSec: e.imagesPerSec });
+        // max: events replayed after a backfill from the store may be older than what it showed
+        Object.assign(next, { step: Math.max(e.step, next.step ?? s.step), epoch: Math.max(e.epoch, next.epoch ?? s.epoch), imagesPerSec: e.imagesPerSec });
         recentMs += e.stepMs;
         recentImages += (e.imagesPerSec * e.stepMs) / 1000;
         grew = true;
@@ -191,6 +217,10 @@ function flush(): void {
         break;
       case 'layerStats':
         stats = true;
+        next.statsStep = e.step;
+        break;
+      case 'checkpoint':
+        checkpoint = true;
         break;
       case 'status':
         Object.assign(next, { status: e.status, message: e.message ?? null });
@@ -200,6 +230,7 @@ function flush(): void {
         break;
       case 'ended':
         Object.assign(next, { status: e.status, message: e.message ?? null, testAccuracy: e.testAccuracy, secondsLeft: 0 });
+        stats = true; // everything the run recorded is committed now: refetch once more
         break;
       default:
         break;
@@ -218,6 +249,7 @@ function flush(): void {
   }
   if (grew) next.seriesVersion = s.seriesVersion + 1;
   if (stats) next.statsVersion = s.statsVersion + 1;
+  if (checkpoint) next.checkpointVersion = s.checkpointVersion + 1;
   trainingStore.setState(next);
 }
 
@@ -225,8 +257,8 @@ function flush(): void {
  * After a page reload a run may still be training in the service: follow it again, with its
  * curves so far from the store (the per-step accuracy is not stored, so that curve restarts).
  */
-export function followRunFromStore(run: RunDetail): void {
-  followRun(run.summary.id, run.summary.backend);
+export function followRunFromStore(run: RunDetail, backendUsed: string | null = run.summary.backend): void {
+  followRun(run.summary.id, backendUsed);
   const series = emptySeries();
   const epochsByStep = new Map(run.epochs.map((e) => [e.step, e]));
   for (const p of run.steps) {
@@ -242,4 +274,48 @@ export function followRunFromStore(run: RunDetail): void {
     epoch: last?.epoch ?? 0,
     imagesPerSec: last?.imagesPerSec ?? 0,
   });
+}
+
+/** The settings a stored run trains with, as the form shows them (its name, data, optimizer, epochs, rates...). */
+export function formFromRun(run: RunDetail): Partial<TrainingForm> {
+  const stored = run.hyperParameters as { config?: Partial<StoredConfig>; data?: unknown };
+  const c = stored.config ?? {};
+  const text = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+  const optimizer = c.optimizer === 'sgd' || c.optimizer === 'adam' || c.optimizer === 'newton' ? c.optimizer : undefined;
+  const rates = optimizer === 'sgd' ? c.sgd : optimizer === 'adam' ? c.adam : undefined;
+  const form: Partial<TrainingForm> = {
+    runName: run.summary.name,
+    backend: run.summary.backend,
+    optimizer,
+    lr: text(rates?.lr),
+    decay: text(rates?.decay),
+    momentum: text(c.sgd?.momentum),
+    subsample: text(c.newton?.subsampleFraction),
+    cgMaxIterations: text(c.newton?.cgMaxIterations),
+    epochs: text(c.epochs),
+    batchSize: text(c.batchSize),
+    seed: text(c.seed),
+    validationFraction: text(c.validationFraction),
+    statsEvery: text(c.statsEvery),
+    averageDecay: text(c.averageDecay),
+    fromImported: false,
+  };
+  if (stored.data === 'sample' || stored.data === 'fashion-mnist') form.dataKind = stored.data;
+  else if (typeof stored.data === 'string') Object.assign(form, { dataKind: 'path', dataPath: stored.data });
+  for (const key of Object.keys(form) as (keyof TrainingForm)[]) if (form[key] === undefined) delete form[key];
+  return form;
+}
+
+/** The part of core/train's resolved config a run stores and the form shows. */
+interface StoredConfig {
+  optimizer: string;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  validationFraction: number;
+  statsEvery: number;
+  averageDecay: number;
+  sgd: { lr: number; momentum: number; decay: number };
+  adam: { lr: number; decay: number };
+  newton: { subsampleFraction: number; cgMaxIterations: number };
 }
