@@ -14,6 +14,7 @@ import { useCallback, useMemo, useRef, type DragEvent } from 'react';
 import type { GraphNode, NodeKind } from '../../../core/api/contract';
 import { NODE_KINDS } from '../../../core/graph/format';
 import { formatShape } from '../../../core/graph/shape';
+import { CanvasInspectOverlay } from '../inspect/CanvasInspectOverlay';
 import { editorStore, useEditor } from './editor-store-context';
 import { KIND_LABEL } from './labels';
 import { LayerNode } from './LayerNode';
@@ -171,6 +172,7 @@ export function Canvas() {
       >
         <Background />
         <Controls showInteractive={false} showFitView={false} />
+        <CanvasInspectOverlay />
         {showMiniMap && <MiniMap pannable zoomable ariaLabel="Mini-map" nodeColor={miniMapColor} />}
       </ReactFlow>
     </div>

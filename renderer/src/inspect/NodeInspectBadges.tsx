@@ -2,17 +2,23 @@ import { useStore } from 'zustand';
 import type { NodeKind } from '../../../core/api/contract';
 import { GRADIENT_CHECK_PASS, inspectStore, shownStepIndex } from './inspect-store';
 
-/** On a node: its gradient check (button and relative error), and warnings at the scrubbed step. */
+/** Dead ReLUs are flagged at this fraction of a layer's units before a gradient flow (with its thresholds) is loaded. */
+const DEAD_RELU_WARNING = 0.5;
+
+/** On a node: its gradient check (button and relative error), and warnings at the scrubbed step as badges (the full message on hover). */
 export function NodeInspectBadges({ nodeId, name, kind }: { nodeId: string; name: string; kind: NodeKind }) {
   const check = useStore(inspectStore, (s) => s.checks[nodeId]);
   const flow = useStore(inspectStore, (s) => s.flow);
   const scrub = useStore(inspectStore, (s) => s.scrub);
   const dead = useStore(inspectStore, (s) => s.inspection?.deadUnits.find((d) => d.nodeId === nodeId));
   const k = shownStepIndex({ flow, scrub });
-  const warnings = k !== null && flow ? flow.warnings[k].filter((w) => w.layerId === nodeId).map((w) => w.message) : [];
-  const deadThreshold = flow?.thresholds.deadReluFraction ?? 0.5;
+  const warnings: { badge: string; message: string }[] = k !== null && flow ? flow.warnings[k].filter((w) => w.layerId === nodeId).map((w) => ({ badge: w.kind, message: w.message })) : [];
+  const deadThreshold = flow?.thresholds.deadReluFraction ?? DEAD_RELU_WARNING;
   if (dead && dead.fraction >= deadThreshold)
-    warnings.push(`dead ReLUs: ${dead.dead} of ${dead.units} units output 0 on all ${dead.batchSize} instances (warning at ≥ ${Math.round(deadThreshold * 100)}%)`);
+    warnings.push({
+      badge: `dead ReLUs ${Math.round(dead.fraction * 100)}%`,
+      message: `dead ReLUs: ${dead.dead} of ${dead.units} units output 0 on all ${dead.batchSize} instances (warning at ≥ ${Math.round(deadThreshold * 100)}%)`,
+    });
   const hasParams = kind === 'conv' || kind === 'fc';
   if (!hasParams && warnings.length === 0) return null;
   const stop = (e: React.SyntheticEvent) => e.stopPropagation();
@@ -49,7 +55,9 @@ export function NodeInspectBadges({ nodeId, name, kind }: { nodeId: string; name
       {warnings.length > 0 && (
         <ul className="node-warnings" role="alert" aria-label={`Warnings on ${name}`}>
           {warnings.map((w, i) => (
-            <li key={i}>⚠ {w}</li>
+            <li key={i} className="node-badge" title={w.message} aria-label={w.message}>
+              ⚠ {w.badge}
+            </li>
           ))}
         </ul>
       )}

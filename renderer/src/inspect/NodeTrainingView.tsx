@@ -1,0 +1,60 @@
+import { memo, useCallback } from 'react';
+import { useStore } from 'zustand';
+import type { LayerActivationData, NodeKind } from '../../../core/api/contract';
+import { inspectStore, shownStepIndex } from './inspect-store';
+import { MatrixCanvas } from './MatrixCanvas';
+import { Sparkline } from './Sparkline';
+
+/** Channel maps a node previews, and the CSS size of each. */
+const PREVIEW_MAPS = 4;
+const MAP_PX = 36;
+
+function ChannelPreview({ layer, c }: { layer: LayerActivationData; c: number }) {
+  const at = useCallback((r: number, col: number) => layer.values[c + layer.d * (r + layer.a * col)], [layer, c]);
+  return <MatrixCanvas rows={layer.a} cols={layer.b} at={at} width={MAP_PX} height={MAP_PX} label={`${layer.name} channel ${c}`} grey />;
+}
+
+function VectorPreview({ layer }: { layer: LayerActivationData }) {
+  const at = useCallback((_r: number, col: number) => layer.values[col], [layer]);
+  return <MatrixCanvas rows={1} cols={layer.d} at={at} width={Math.min(4 * MAP_PX + 12, Math.max(40, layer.d * 8))} height={12} label={`${layer.name} output`} />;
+}
+
+/**
+ * What a layer node shows of the training: the activation maps of the chosen instance (a few
+ * channels, from the latest inspection) and ‖dW‖ over the stored steps (log scale, the scrubbed
+ * step marked). Each node reads only its own slice of the inspection store, so a refetch redraws
+ * the nodes whose data changed, and training events alone redraw none.
+ */
+function NodeTrainingViewInner({ nodeId, name, kind }: { nodeId: string; name: string; kind: NodeKind }) {
+  const layer = useStore(inspectStore, (s) => s.inspection?.activations.find((a) => (kind === 'input' ? a.kind === 'input' : a.nodeId === nodeId)) ?? null);
+  const sample = useStore(inspectStore, (s) => s.inspection?.sample ?? null);
+  const norms = useStore(inspectStore, (s) => s.flow?.layers.find((l) => l.layerId === nodeId)?.norms.dW ?? null);
+  const k = useStore(inspectStore, shownStepIndex);
+  const step = useStore(inspectStore, (s) => {
+    const i = shownStepIndex(s);
+    return i !== null && s.flow ? s.flow.steps[i] : null;
+  });
+  if (!layer && !norms) return null;
+  const shown = k !== null && norms ? norms[k] : null;
+  const channels = layer ? Math.min(layer.d, PREVIEW_MAPS) : 0;
+  return (
+    <div className="node-training" aria-label={`Training view of ${name}`}>
+      {layer && (
+        <div className="node-preview" title={`output of ${name} for training instance ${sample}: ${layer.a * layer.b > 1 ? `channels 0–${channels - 1} of ${layer.d}` : `${layer.d} values`}`}>
+          {layer.a * layer.b > 1 ? Array.from({ length: channels }, (_, c) => <ChannelPreview key={c} layer={layer} c={c} />) : <VectorPreview layer={layer} />}
+          {layer.a * layer.b > 1 && layer.d > channels && <span className="node-preview-more">+{layer.d - channels}</span>}
+        </div>
+      )}
+      {norms && (
+        <div className="node-sparkline">
+          <Sparkline values={norms} marked={k} width={100} height={22} label={`‖dW‖ of ${name} over ${norms.length} steps`} />
+          <span data-testid={`node-norm-${nodeId}`} title={`‖dW‖ of ${name} at step ${step}`}>
+            ‖dW‖ {shown !== null ? shown.toExponential(1) : '–'}
+          </span>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const NodeTrainingView = memo(NodeTrainingViewInner);
