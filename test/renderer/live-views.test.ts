@@ -35,30 +35,32 @@ describe('the dashboard store tells the inspection views when to refetch', () =>
     expect(trainingStore.getState().status).toBe('stopped');
   });
 
-  it('continues a run from its stored steps: counter and curves include them, replayed events land on top', async () => {
-    const { trainingStore, followRun, unfollow, followRunFromStore, receiveTrainingEvent } = await import('../../renderer/src/training/training-store');
-    followRun(5, null); // the run was followed until it stopped
-    receiveTrainingEvent({ runId: 5, event: step(57) });
-    nextFrame();
-    unfollow(); // continueRunInDashboard: its events wait until the history is loaded
+  it('continues a run from its stored steps: counter and curves include them, live events land on top', async () => {
+    const { trainingStore, followRun, backfillFromStore, receiveTrainingEvent } = await import('../../renderer/src/training/training-store');
+    followRun(5, null); // continueRunInDashboard follows the run before the service starts it
     receiveTrainingEvent({ runId: 5, event: { type: 'started', backend: 'js', backendDescription: 'plain JS', parameterCount: 1, trainCount: 2700, validationCount: 300, stepsPerEpoch: 43, totalSteps: 86, firstStep: 44 } });
     receiveTrainingEvent({ runId: 5, event: step(44, 2) });
     receiveTrainingEvent({ runId: 5, event: step(45, 2) });
+    nextFrame();
     const detail = {
       summary: { id: 5, backend: 'js', status: 'running' },
       steps: Array.from({ length: 44 }, (_, i) => ({ step: i + 1, epoch: i < 43 ? 1 : 2, loss: 2, lr: 0.001, stepMs: 5, imagesPerSec: 100 })),
       epochs: [{ epoch: 1, step: 43, trainLoss: 2, trainAccuracy: 0.5, valLoss: 2.5, valAccuracy: 0.4 }],
     } as unknown as RunDetail;
-    followRunFromStore(detail, 'js (plain JS)');
-    expect(trainingStore.getState().step).toBe(44);
-    expect(trainingStore.getState().epoch).toBe(2);
+    backfillFromStore(detail); // the stored history, read after the run started (it already holds step 44)
+    receiveTrainingEvent({ runId: 5, event: step(46, 2) });
     nextFrame();
     const s = trainingStore.getState();
-    expect(s.step).toBe(45);
+    expect(s.step).toBe(46);
+    expect(s.epoch).toBe(2);
     expect(s.totalSteps).toBe(86);
-    expect(s.series.step).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+    expect(s.series.step).toEqual(Array.from({ length: 46 }, (_, i) => i + 1));
+    expect(s.series.loss[44]).toBeCloseTo(1 / 45); // live points after the stored ones are kept
+    expect(s.series.accuracy[44]).toBe(0.1);
     expect(s.series.valAccuracy[42]).toBe(0.4);
-    expect(s.backendUsed).toBe('js (plain JS)');
+    // A history for another run changes nothing.
+    backfillFromStore({ ...detail, summary: { ...detail.summary, id: 6 } } as RunDetail);
+    expect(trainingStore.getState().series.step.length).toBe(46);
   });
 
   it('fills the Train form with the settings a stored run trains with, only those its optimiser uses', async () => {

@@ -6,8 +6,8 @@ import { MatrixCanvas } from './MatrixCanvas';
 import { Sparkline } from './Sparkline';
 
 /** Channel maps a node previews, and the CSS size of each. */
-const PREVIEW_MAPS = 4;
-const MAP_PX = 36;
+const PREVIEW_MAPS = 3;
+const MAP_PX = 30;
 
 function ChannelPreview({ layer, c }: { layer: LayerActivationData; c: number }) {
   const at = useCallback((r: number, col: number) => layer.values[c + layer.d * (r + layer.a * col)], [layer, c]);
@@ -16,7 +16,7 @@ function ChannelPreview({ layer, c }: { layer: LayerActivationData; c: number })
 
 function VectorPreview({ layer }: { layer: LayerActivationData }) {
   const at = useCallback((_r: number, col: number) => layer.values[col], [layer]);
-  return <MatrixCanvas rows={1} cols={layer.d} at={at} width={Math.min(4 * MAP_PX + 12, Math.max(40, layer.d * 8))} height={12} label={`${layer.name} output`} />;
+  return <MatrixCanvas rows={1} cols={layer.d} at={at} width={Math.min(PREVIEW_MAPS * (MAP_PX + 3), Math.max(40, layer.d * 8))} height={12} label={`${layer.name} output`} />;
 }
 
 /**
@@ -47,7 +47,7 @@ function NodeTrainingViewInner({ nodeId, name, kind }: { nodeId: string; name: s
       )}
       {norms && (
         <div className="node-sparkline">
-          <Sparkline values={norms} marked={k} width={100} height={22} label={`‖dW‖ of ${name} over ${norms.length} steps`} />
+          <Sparkline values={norms} marked={k} width={96} height={16} label={`‖dW‖ of ${name} over ${norms.length} steps`} />
           <span data-testid={`node-norm-${nodeId}`} title={`‖dW‖ of ${name} at step ${step}`}>
             ‖dW‖ {shown !== null ? shown.toExponential(1) : '–'}
           </span>

@@ -120,19 +120,6 @@ export function setForm(patch: Partial<TrainingForm>): void {
   trainingStore.setState((s) => ({ form: { ...s.form, ...patch } }));
 }
 
-/** Follows no run: events of the next one wait in `early` until it is followed. Returns the run it followed. */
-export function unfollow(): number | null {
-  const previous = trainingStore.getState().runId;
-  queue.length = 0;
-  trainingStore.setState({ runId: null });
-  return previous;
-}
-
-/** Undoes unfollow() (a continue that was refused): the dashboard shows that run again, as it was. */
-export function followAgain(runId: number | null): void {
-  if (trainingStore.getState().runId === null) trainingStore.setState({ runId });
-}
-
 /** Starts following run `runId` from scratch (a new run, or a continued one). */
 export function followRun(runId: number, backendUsed: string | null): void {
   pace.length = 0;
@@ -259,20 +246,36 @@ function flush(): void {
  */
 export function followRunFromStore(run: RunDetail, backendUsed: string | null = run.summary.backend): void {
   followRun(run.summary.id, backendUsed);
+  backfillFromStore(run);
+  trainingStore.setState({ status: run.summary.status === 'paused' ? 'paused' : 'running' });
+}
+
+/**
+ * Puts the stored history of the followed run under what arrived live: the stored steps come
+ * first, the live points after the last stored step stay. A continued run is followed before it
+ * starts (so none of its events is lost) and backfilled once its history is read.
+ */
+export function backfillFromStore(run: RunDetail): void {
+  const s = trainingStore.getState();
+  if (s.runId !== run.summary.id) return;
   const series = emptySeries();
   const epochsByStep = new Map(run.epochs.map((e) => [e.step, e]));
   for (const p of run.steps) {
     const e = epochsByStep.get(p.step);
     pushPoint(series, p.step, { loss: p.loss, lr: p.lr, stepMs: p.stepMs, valLoss: e?.valLoss ?? null, valAccuracy: e?.valAccuracy ?? null });
   }
+  const stored = series.step.length > 0 ? series.step[series.step.length - 1] : -Infinity;
+  const live = s.series;
+  live.step.forEach((step, i) => {
+    if (step > stored) pushPoint(series, step, { loss: live.loss[i], accuracy: live.accuracy[i], valLoss: live.valLoss[i], valAccuracy: live.valAccuracy[i], lr: live.lr[i], stepMs: live.stepMs[i] });
+  });
   const last = run.steps[run.steps.length - 1];
   trainingStore.setState({
-    status: run.summary.status === 'paused' ? 'paused' : 'running',
     series,
-    seriesVersion: 1,
-    step: last?.step ?? 0,
-    epoch: last?.epoch ?? 0,
-    imagesPerSec: last?.imagesPerSec ?? 0,
+    seriesVersion: s.seriesVersion + 1,
+    step: Math.max(s.step, last?.step ?? 0),
+    epoch: Math.max(s.epoch, last?.epoch ?? 0),
+    imagesPerSec: s.imagesPerSec || (last?.imagesPerSec ?? 0),
   });
 }
 
