@@ -12,7 +12,8 @@ import { nodeLocator } from './scenario';
  * after Stop, Continue) and Compare is honest — driven by visible labels, at 1280x800 and then
  * 1920x1080 on the same workspace.
  */
-const WAIT = { timeout: 30_000, interval: 100 };
+/** Inspections run on the float64 reference backend beside the training: seconds each on a loaded 2-core machine. */
+const WAIT = { timeout: 60_000, interval: 100 };
 function poll<T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) {
   return expect.poll(fn, { ...WAIT, ...options });
 }
@@ -78,6 +79,7 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
   it('follows one chosen instance everywhere: node previews, the Activations tab', async () => {
     const caption = page.getByTestId('instance-caption');
     await poll(() => caption.textContent()).toMatch(/^label \d · predicted \d$/);
+    await poll(() => page.getByRole('group', { name: 'Chosen instance' }).textContent()).not.toContain('updating');
     const before = await previewPixels('conv1');
     await page.getByRole('button', { name: 'Next instance' }).click();
     await poll(() => page.getByLabel('Instance', { exact: true }).inputValue()).toBe('1');
@@ -99,13 +101,15 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     await tab('Train');
     await poll(stepNow, { timeout: 90_000 }).toBeGreaterThan(50);
     await page.getByRole('button', { name: 'Stop' }).click();
-    await tab('Gradients');
     await poll(status).toBe('stopped');
+    await tab('Gradients');
     const runId = await runIdOf();
     const last = lastStoredStatsStep(runId);
     expect(last).toBeGreaterThan(45);
     // The run's last statistics (committed by the recorder after their event) are shown, within seconds.
     await poll(async () => Number(await page.getByTestId('scrubbed-step').textContent()), { timeout: 5000 }).toBe(last);
+    await page.waitForTimeout(1500); // and it stays there
+    expect(Number(await page.getByTestId('scrubbed-step').textContent())).toBe(last);
     await poll(() => page.getByTestId('node-norm-conv1').getAttribute('title')).toBe(`‖dW‖ of conv1 at step ${last}`);
     await shot('03-stopped-gradients');
   });

@@ -43,8 +43,9 @@ function InstancePicker() {
             ▶
           </button>
         </div>
-        <div className="muted" data-testid="instance-caption">
-          {busy ? 'computing…' : inspection ? `label ${inspection.label} · predicted ${inspection.predicted}` : 'pick one to preview the layers'}
+        <div className="muted">
+          <span data-testid="instance-caption">{inspection ? `label ${inspection.label} · predicted ${inspection.predicted}` : busy ? 'computing…' : 'pick one to preview the layers'}</span>
+          {busy && inspection && <span> · updating…</span>}
         </div>
       </div>
     </div>

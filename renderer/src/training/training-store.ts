@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { DataPreview, DataSpec, OptimizerName, RunDetail, TrainingEventMessage, TrainingStatusName, UiTrainingEvent } from '../../../core/api/contract';
+import type { DataPreview, DataSpec, OptimizerName, RunDetail, TrainingEventMessage, TrainingSettings, TrainingStatusName, UiTrainingEvent } from '../../../core/api/contract';
 
 /** The training form, as typed (strings, so a half-typed number stays in its field). */
 export interface TrainingForm {
@@ -281,7 +281,8 @@ export function backfillFromStore(run: RunDetail): void {
 
 /** The settings a stored run trains with, as the form shows them (its name, data, optimizer, epochs, rates...). */
 export function formFromRun(run: RunDetail): Partial<TrainingForm> {
-  const stored = run.hyperParameters as { config?: Partial<StoredConfig>; data?: unknown };
+  // The run stores core/train's resolved config: every field TrainingSettings names is there.
+  const stored = run.hyperParameters as { config?: TrainingSettings; data?: unknown };
   const c = stored.config ?? {};
   const text = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
   const optimizer = c.optimizer === 'sgd' || c.optimizer === 'adam' || c.optimizer === 'newton' ? c.optimizer : undefined;
@@ -309,16 +310,3 @@ export function formFromRun(run: RunDetail): Partial<TrainingForm> {
   return form;
 }
 
-/** The part of core/train's resolved config a run stores and the form shows. */
-interface StoredConfig {
-  optimizer: string;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  validationFraction: number;
-  statsEvery: number;
-  averageDecay: number;
-  sgd: { lr: number; momentum: number; decay: number };
-  adam: { lr: number; decay: number };
-  newton: { subsampleFraction: number; cgMaxIterations: number };
-}
