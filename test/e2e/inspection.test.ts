@@ -4,7 +4,6 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectControlsAtTheirCentre, expectLegible } from './geometry';
 import { artifactsFolder, ensureBuilt, openWorkbenchPage, startTestHost, type TestHost } from './harness';
-import { nodeLocator } from './scenario';
 
 /**
  * Inspection you can read (issue 14): the canvas shows the training (node previews of the chosen
@@ -29,8 +28,10 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
   const tab = (name: string) => page.getByRole('tab', { name, exact: true }).click();
   const trainField = (label: string) => page.getByRole('tabpanel', { name: 'Train' }).getByLabel(label, { exact: true });
   /** The pixels of a node's first preview map (changes when the activations shown change). */
-  const previewPixels = (node: string) => nodeLocator(page, node).getByLabel(`${node} channel 0`).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
-  const sparkPoints = async (node: string) => Number(await nodeLocator(page, node).getByRole('img', { name: new RegExp(`^‖dW‖ of ${node} over`) }).getAttribute('data-points'));
+  /** What is drawn beside a node (its activation preview, ‖dW‖ sparkline, warnings). */
+  const trainingView = (node: string) => page.getByLabel(`Training view of ${node}`, { exact: true });
+  const previewPixels = (node: string) => trainingView(node).getByLabel(`${node} channel 0`).evaluate((c) => (c as HTMLCanvasElement).toDataURL());
+  const sparkPoints = async (node: string) => Number(await trainingView(node).getByRole('img', { name: new RegExp(`^‖dW‖ of ${node} over`) }).getAttribute('data-points'));
   const lastStoredStatsStep = (runId: number) => Math.max(...host.opened.workspace.series.layerStats(runId).map((s) => s.step));
   const runIdOf = async () => Number((await page.getByRole('status', { name: 'Training status' }).textContent())!.match(/^run (\d+)/)![1]);
 
@@ -60,8 +61,8 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
   it('shows live activation previews and ‖dW‖ sparklines on the nodes while training, with the edge legend', async () => {
     await train('alpha', '3');
     // Previews of the chosen instance (0) appear on every layer node, sparklines on conv/fc nodes.
-    await poll(() => nodeLocator(page, 'conv1').getByLabel('conv1 channel 0').count()).toBe(1);
-    for (const node of ['input', 'pool1', 'conv2', 'fc1']) expect(await nodeLocator(page, node).getByLabel('Training view of ' + node).count(), node).toBe(1);
+    await poll(() => trainingView('conv1').getByLabel('conv1 channel 0').count()).toBe(1);
+    for (const node of ['input', 'pool1', 'conv2', 'fc1']) await poll(() => trainingView(node).locator('canvas').count(), { timeout: 5000 }).toBeGreaterThan(0);
     await poll(() => sparkPoints('conv1')).toBeGreaterThan(2);
     const points = await sparkPoints('fc1');
     await poll(() => sparkPoints('fc1')).toBeGreaterThan(points);
@@ -73,6 +74,9 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     expect(await status()).toBe('running');
     await expectControlsAtTheirCentre(page, { scope: '.canvas-inspect' });
     await expectLegible(page, '.canvas-inspect');
+    // Drawn beside the nodes at the default fit: legible, and no node control is covered by them.
+    await expectLegible(page, '.node-training-bar');
+    await expectControlsAtTheirCentre(page, { scope: '.react-flow__nodes .node-inspect' });
     await shot('01-live-1280');
   });
 
@@ -102,9 +106,9 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     await poll(stepNow, { timeout: 90_000 }).toBeGreaterThan(50);
     await page.getByRole('button', { name: 'Stop' }).click();
     await poll(status).toBe('stopped');
-    await tab('Gradients');
     const runId = await runIdOf();
     const last = lastStoredStatsStep(runId);
+    await tab('Gradients');
     expect(last).toBeGreaterThan(45);
     // The run's last statistics (committed by the recorder after their event) are shown, within seconds.
     await poll(async () => Number(await page.getByTestId('scrubbed-step').textContent()), { timeout: 5000 }).toBe(last);
@@ -172,11 +176,13 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     await page.locator('.workbench[data-ready="true"]').waitFor();
     await tab('Runs');
     await page.getByRole('row', { name: 'Run alpha' }).getByRole('button', { name: 'Load into editor' }).click();
-    await poll(() => nodeLocator(page, 'conv2').getByLabel('conv2 channel 0').count()).toBe(1);
+    await poll(() => trainingView('conv2').getByLabel('conv2 channel 0').count()).toBe(1);
     await poll(() => sparkPoints('conv2')).toBeGreaterThan(10);
     await poll(() => page.getByRole('group', { name: 'Edge colour legend' }).count()).toBe(1);
     await expectControlsAtTheirCentre(page, { scope: '.canvas-inspect' });
     await expectLegible(page, '.canvas-inspect');
+    await expectLegible(page, '.node-training-bar');
+    await expectControlsAtTheirCentre(page, { scope: '.react-flow__nodes .node-inspect' });
     await shot('06-reopened-1920');
     expect(pageErrors).toEqual([]);
   });

@@ -65,7 +65,8 @@ export const inspectStore = createStore<InspectState>((set, get) => ({
   sample: 0,
   vectorFormNode: null,
   setWeightsRun: (runId) => {
-    set({ weightsRunId: runId, checks: {}, inspection: null });
+    // Other weights: what was shown no longer holds. The same run (continued): keep it until the refetch.
+    if (runId !== get().weightsRunId) set({ weightsRunId: runId, checks: {}, inspection: null });
     inspectionRequests.request();
   },
   loadFlow: async (runId) => {
