@@ -3,16 +3,19 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 export interface CliIO {
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
+  /** --debug: print the stack trace after the one-line error. */
+  debug?: boolean;
 }
 
-/** An error the user can act on: printed as one line "cnnwb: <where>: <problem>", exit code 2. */
+/** An error the user can act on: printed as one line "cnnwb <command>: <where>: <problem>", exit code 2. */
 export class CliError extends Error {
   constructor(
+    /** The file or flag; '' when the problem names its place itself. */
     readonly where: string,
     readonly problem: string,
     readonly exitCode = 2,
   ) {
-    super(`${where}: ${problem}`);
+    super(where ? `${where}: ${problem}` : problem);
     this.name = 'CliError';
   }
 }
@@ -34,7 +37,7 @@ export function readJsonFile(path: string): unknown {
 }
 
 /** Writes through a temporary file and a rename, so a crash never leaves half a file. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);

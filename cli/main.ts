@@ -5,7 +5,8 @@ import { importUsage, runImport } from './commands/import';
 import { initUsage, runInit } from './commands/init';
 import { runRunsCommand, runsUsage } from './commands/runs';
 import { runTrain, trainUsage } from './commands/train';
-import { CliError, type CliIO } from './io';
+import { reportFailure } from './failure';
+import type { CliIO } from './io';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -23,30 +24,30 @@ function usage(): string {
   return ['usage: cnnwb <command> [options]', '', ...Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`), ''].join('\n');
 }
 
-/** Runs one cnnwb command; returns the exit code (2 for bad input, with a one-line message). */
+/**
+ * Runs one cnnwb command; returns the exit code. Every error is one line naming the file or flag
+ * (exit 2 for bad input, 1 for a fault); `--debug` anywhere adds the stack trace.
+ */
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());
     return name ? 0 : 2;
   }
   const command = commands[name];
   if (!command) {
-    io.stderr.write(`cnnwb: unknown command "${name}"\n${usage()}`);
+    io.stderr.write(`cnnwb: unknown command "${name}" (cnnwb --help lists the commands)\n`);
     return 2;
   }
+  if (name !== 'runs' && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout.write(`usage: ${command.usage}\n`);
+    return 0;
+  }
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, { ...io, debug });
   } catch (e) {
-    if (e instanceof CliError) {
-      io.stderr.write(`cnnwb ${name}: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      io.stderr.write(`cnnwb ${name}: ${e.message}\nusage: ${command.usage}\n`);
-      return 2;
-    }
-    throw e;
+    return reportFailure(name, e, { ...io, debug });
   }
 }
 

@@ -4,12 +4,16 @@ import { resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EVENT_NAMES, isCallName } from '../core/api/contract';
 import type { WorkbenchService } from '../core/service/workbench-service';
+import { AccessToken } from './access-token';
 import { OriginGuard } from './origin-guard';
 import { serveStatic } from './static-files';
 
 export const CALL_PATH = '/api/call/';
 export const EVENTS_PATH = '/api/events';
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** No other site may frame the app (clickjacking); a <meta> CSP cannot say this, only a header. */
+const FRAME_HEADERS = { 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' } as const;
+const NEEDS_TOKEN = 'this host needs the address it printed at start (with ?token=…); open that address';
 
 export interface HostOptions {
   service: WorkbenchService;
@@ -20,40 +24,53 @@ export interface HostOptions {
 }
 
 export interface RunningHost {
+  /** The address to open: it carries the access token. */
   url: string;
   port: number;
+  token: string;
   close(): Promise<void>;
 }
 
 /**
  * The browser host: serves the renderer and carries the contract over HTTP (POST /api/call/<name>
  * with the arguments as a JSON array; answers {result} or {error}) and a WebSocket at /api/events
- * (each message {event, data}). Listens on 127.0.0.1 only.
+ * (each message {event, data}). Listens on 127.0.0.1 only; every request must carry the
+ * per-start token (access-token.ts). A client that sends a malformed or oversized frame loses its
+ * socket (close 1002 / 1009), never the host.
  */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   const rendererFolder = resolve(options.rendererFolder);
   const sockets = new Set<WebSocket>();
   let guard: OriginGuard | null = null;
+  let token: AccessToken | null = null;
 
   const server = createServer((req, res) => {
-    const refusal = guard!.refusal(req, req.method !== 'GET' && req.method !== 'HEAD');
+    for (const [name, value] of Object.entries(FRAME_HEADERS)) res.setHeader(name, value);
+    const refusal = guard!.refusal(req, req.method !== 'GET' && req.method !== 'HEAD') ?? (token!.accepts(req) ? null : NEEDS_TOKEN);
     if (refusal) return sendJson(res, 403, { error: refusal });
     const path = (req.url ?? '/').split('?')[0];
     if (path.startsWith(CALL_PATH)) return void handleCall(req, res, path.slice(CALL_PATH.length), options.service);
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: `${req.method} ${path} not allowed` });
+    if (AccessToken.inQuery(req) !== null) res.setHeader('set-cookie', token!.cookie());
     serveStatic(rendererFolder, path, res);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    const refusal = guard!.refusal(req, true) ?? ((req.url ?? '').split('?')[0] === EVENTS_PATH ? null : `no socket at ${req.url}`);
+    socket.on('error', () => socket.destroy()); // a client that resets mid-handshake
+    const refusal =
+      guard!.refusal(req, true) ?? (token!.accepts(req) ? null : NEEDS_TOKEN) ?? ((req.url ?? '').split('?')[0] === EVENTS_PATH ? null : `no socket at ${req.url}`);
     if (refusal) {
-      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\n${refusal}`);
+      const headers = Object.entries(FRAME_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n${headers}\r\n${refusal}`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
+      // a malformed frame (e.g. unmasked) or one over maxPayload: ws closes this socket with
+      // 1002 / 1009 itself; without a listener the error would end the whole process
+      ws.on('error', () => sockets.delete(ws));
     });
   });
   const stopForwarding = options.service.events.onAny((event, data) => {
@@ -67,9 +84,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   });
   const port = (server.address() as AddressInfo).port;
   guard = new OriginGuard(port);
+  token = new AccessToken(port);
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}/?token=${token.value}`,
     port,
+    token: token.value,
     close: async () => {
       stopForwarding();
       for (const ws of sockets) ws.terminate();

@@ -4,6 +4,8 @@
 # tests and the benchmark), python3-torch and python3-onnx (the export tests run the exported
 # PyTorch script and the official ONNX checker). Skips what is already there; uses sudo when not root.
 set -euo pipefail
+# Node 22 from the npm registry into .cache/ (the Electron tests' runtime with another native ABI).
+node "$(dirname "$0")/install-other-node.mjs" >/dev/null
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)

@@ -70,7 +70,10 @@ const why = noDisplay && !args.browser ? 'no display: DISPLAY and WAYLAND_DISPLA
 
 let child;
 if (why === null) {
-  child = spawn(electron.path, [join(root, 'out/main/index.js'), ...(args.db ? ['--db', args.db] : [])], { cwd: root, stdio: 'inherit' });
+  // The core service runs on this Node, the one `npm install` built better-sqlite3 for; Electron's
+  // own Node has another NODE_MODULE_VERSION (docs/app.md, "Why the service has its own process").
+  const env = { ...process.env, CNNWB_SERVICE_NODE: process.execPath };
+  child = spawn(electron.path, [join(root, 'out/main/index.js'), ...(args.db ? ['--db', args.db] : [])], { cwd: root, stdio: 'inherit', env });
 } else {
   console.log(`Electron cannot run here (${why}); starting the browser host instead.`);
   const hostArgs = [...(args.db ? ['--db', args.db] : []), ...(args.port ? ['--port', args.port] : ['--port', '7788'])];

@@ -1,9 +1,9 @@
-import { parseArgs } from 'node:util';
 import { chooseBackend } from '../../core/compute/registry';
 import { applyPreprocessing, checkPreprocessing } from '../../core/data/preprocessing';
 import { loadDataSource } from '../../core/data/sources';
 import { Network } from '../../core/engine/network';
 import { evaluateDataset } from '../../core/train/evaluation';
+import { parseCommandArgs } from '../args';
 import { CliError, type CliIO } from '../io';
 import { readModelFile } from './grad';
 
@@ -16,10 +16,12 @@ function table(rows: string[][]): string {
 
 /** Accuracy, per-class accuracy and the confusion matrix of a model on a data set. */
 export async function runEval(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { data: { type: 'string' }, split: { type: 'string', default: 'test' }, backend: { type: 'string' }, resize: { type: 'boolean' }, json: { type: 'boolean' } },
+  const { values, positionals } = parseCommandArgs(argv, {
+    data: { type: 'string' },
+    split: { type: 'string', default: 'test' },
+    backend: { type: 'string' },
+    resize: { type: 'boolean' },
+    json: { type: 'boolean' },
   });
   if (positionals.length !== 1 || !values.data) throw new CliError('usage', evalUsage);
   if (values.split !== 'test' && values.split !== 'train') throw new CliError('--split', `expected test or train, got "${values.split}"`);

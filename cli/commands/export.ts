@@ -1,20 +1,14 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { designFromJson, designToOnnx, designToTorch, type Design } from '../../core/export/design';
 import { GraphFormatError } from '../../core/graph/parse';
 import { ModelFormatError } from '../../core/model/modelFile';
 import { resolveTrainingConfig, TrainingConfigError, type TrainingConfig, type TrainingConfigInput } from '../../core/train/config';
-import { CliError, readJsonFile, type CliIO } from '../io';
+import { parseCommandArgs } from '../args';
+import { CliError, readJsonFile, writeFileAtomic, type CliIO } from '../io';
+import { checkOutputFile, checkOutputFolder } from '../output-paths';
 
 export const exportUsage = 'cnnwb export <model.json | graph.json> [--onnx out.onnx] [--pytorch out-dir/] [--config training.json] [--data idx-dir] [--no-probabilities]';
-
-/** Writes through a temporary file and a rename, so a crash never leaves half a file. */
-function writeAtomic(path: string, contents: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, contents);
-  renameSync(tmp, path);
-}
 
 function readDesign(path: string): Design {
   try {
@@ -46,25 +40,29 @@ function naming<T>(path: string, make: () => T): T {
 
 /** Writes a model as ONNX and/or a design as a PyTorch project (train.py, weights.json, weights.bin). */
 export async function runExport(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { onnx: { type: 'string' }, pytorch: { type: 'string' }, config: { type: 'string' }, data: { type: 'string' }, 'no-probabilities': { type: 'boolean' } },
+  const { values, positionals } = parseCommandArgs(argv, {
+    onnx: { type: 'string' },
+    pytorch: { type: 'string' },
+    config: { type: 'string' },
+    data: { type: 'string' },
+    'no-probabilities': { type: 'boolean' },
   });
   if (positionals.length !== 1 || (!values.onnx && !values.pytorch)) throw new CliError('usage', exportUsage);
+  if (values.onnx) checkOutputFile(values.onnx, '--onnx');
+  if (values.pytorch) checkOutputFolder(values.pytorch, '--pytorch');
   const path = positionals[0];
   const design = readDesign(path);
   if (values.onnx) {
     const bytes = naming(path, () => designToOnnx(design, { probabilities: !values['no-probabilities'] }));
-    writeAtomic(values.onnx, bytes);
+    writeFileAtomic(values.onnx, bytes);
     const { d, a, b } = design.spec.input;
     io.stdout.write(`wrote ${values.onnx}: ONNX opset 13, input x: N x ${d} x ${a} x ${b}, output scores: N x ${design.spec.classes}\n`);
   }
   if (values.pytorch) {
     const config = readConfig(values.config);
     const files = naming(path, () => designToTorch(design, config, values.data));
-    mkdirSync(values.pytorch, { recursive: true });
-    for (const [name, contents] of files) writeAtomic(join(values.pytorch, name), contents);
+    mkdirSync(values.pytorch, { recursive: true }); // its parent was checked above
+    for (const [name, contents] of files) writeFileAtomic(join(values.pytorch, name), contents);
     io.stdout.write(`wrote ${[...files.keys()].map((f) => join(values.pytorch!, f)).join(', ')}${config.optimizer === 'newton' ? ' (Newton is not exported: the script trains with SGD)' : ''}\n`);
   }
   return 0;

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { createReferenceBackend } from '../../core/compute/reference/typedArrayBackend';
 import { Network, type ParameterValues } from '../../core/engine/network';
 import type { LayerSpec } from '../../core/graph/compile';
 import { loadModel, ModelFormatError, toRows, type LoadedModel } from '../../core/model/modelFile';
+import { parseCommandArgs } from '../args';
 import { CliError, readJsonFile, type CliIO } from '../io';
 
 export const gradUsage = 'cnnwb grad <model.json> <batch.json>';
@@ -54,7 +54,7 @@ function hyperParameters(layer: LayerSpec): Record<string, unknown> {
 
 /** Prints f, the mean loss and every layer's W, b, dW, db (float64, vector-form layout) as JSON. */
 export async function runGrad(argv: string[], io: CliIO): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { positionals } = parseCommandArgs(argv, {});
   if (positionals.length !== 2) throw new CliError('usage', gradUsage);
   const loaded = readModelFile(positionals[0]);
   const network = new Network(loaded.spec, createReferenceBackend(), { batchCapacity: 256 });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { buildModelFile } from '../../core/model/modelFile';
 import { importOnnx, OnnxImportError, type OnnxImportOptions } from '../../core/export/onnxImport';
+import { parseCommandArgs } from '../args';
 import { CliError, writeFileAtomic, type CliIO } from '../io';
+import { checkOutputFile } from '../output-paths';
 
 export const importUsage = 'cnnwb import <file.onnx> --out <model.json> [--loss squared|softmax_ce] [--C number|none]';
 
@@ -12,8 +13,9 @@ export const importUsage = 'cnnwb import <file.onnx> --out <model.json> [--loss 
  * carry theirs).
  */
 export async function runImport(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string' }, loss: { type: 'string' }, C: { type: 'string' } } });
+  const { values, positionals } = parseCommandArgs(argv, { out: { type: 'string' }, loss: { type: 'string' }, C: { type: 'string' } });
   if (positionals.length !== 1 || !values.out) throw new CliError('usage', importUsage);
+  checkOutputFile(values.out, '--out');
   const options: OnnxImportOptions = {};
   if (values.loss !== undefined) {
     if (values.loss !== 'squared' && values.loss !== 'softmax_ce') throw new CliError('--loss', `expected squared or softmax_ce, got "${values.loss}"`);

@@ -1,9 +1,11 @@
-import { parseArgs } from 'node:util';
-import { StoreError, WorkspaceOpenError } from '../../core/store/errors';
+import { StoreError } from '../../core/store/errors';
 import type { Run } from '../../core/store/records';
 import { exportToFile, importFromFile } from '../../core/store/share';
 import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
+import { parseCommandArgs } from '../args';
+import { reportFailure } from '../failure';
 import { CliError, type CliIO } from '../io';
+import { checkOutputFile } from '../output-paths';
 
 export const runsUsage =
   'cnnwb runs list [--experiment NAME] | show <run> | compare <run> <run> | export <run|experiment> <file> | import <file> | delete <run>  [--db FILE] [--json]';
@@ -216,23 +218,20 @@ function deleteCommand(ws: Workspace, ref: string, json: boolean, io: CliIO): nu
 
 // ---------- entry ----------
 
-/** `cnnwb runs ...`: returns the exit code (0 ok, 1 the store refused, 2 bad usage). */
+/** `cnnwb runs ...`: returns the exit code (0 ok, 2 bad input or a request the store refuses, 1 a damaged or full workspace). */
 export async function runRunsCommand(argv: string[], io: CliIO): Promise<number> {
   let ws: Workspace | undefined;
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { db: { type: 'string' }, json: { type: 'boolean', default: false }, experiment: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
+    const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, json: { type: 'boolean', default: false }, experiment: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
     const [sub, ...args] = positionals;
     if (values.help || !sub) {
       io.stdout.write(HELP);
       return values.help ? 0 : 2;
     }
     const arity: Record<string, number> = { list: 0, show: 1, compare: 2, export: 2, import: 1, delete: 1 };
-    if (!(sub in arity)) throw new CliError('runs', `unknown subcommand "${sub}"\nusage: ${runsUsage}`);
-    if (args.length !== arity[sub]) throw new CliError(`runs ${sub}`, `expected ${arity[sub]} argument(s), got ${args.length}\nusage: ${runsUsage}`);
+    if (!(sub in arity)) throw new CliError(sub, 'unknown subcommand (list, show, compare, export, import, delete; --help shows the usage)');
+    if (args.length !== arity[sub]) throw new CliError(sub, `expected ${arity[sub]} argument(s), got ${args.length} (--help shows the usage)`);
+    if (sub === 'export') checkOutputFile(args[1], 'export');
     ws = openWorkspace(values.db ?? defaultWorkspacePath());
     const json = values.json!;
     switch (sub) {
@@ -250,19 +249,7 @@ export async function runRunsCommand(argv: string[], io: CliIO): Promise<number>
         return deleteCommand(ws, args[0], json, io);
     }
   } catch (e) {
-    if (e instanceof CliError) {
-      io.stderr.write(`cnnwb ${e.message}\n`);
-      return e.exitCode;
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      io.stderr.write(`cnnwb runs: ${(e as Error).message}\nusage: ${runsUsage}\n`);
-      return 2;
-    }
-    if (e instanceof StoreError || e instanceof WorkspaceOpenError) {
-      io.stderr.write(`cnnwb runs: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return reportFailure('runs', e, io);
   } finally {
     ws?.close();
   }

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { StoreError } from '../../core/store/errors';
 import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
 import { resumeRecordedTraining, startRecordedTraining, type RecordedTraining } from '../../core/runs/recordedTraining';
 import { resolveTrainingConfig, TrainingConfigError, type TrainingConfigInput } from '../../core/train/config';
@@ -8,7 +8,9 @@ import { buildModelFromValues, loadModel, ModelFormatError, MODEL_FORMAT } from 
 import { checkPreprocessing } from '../../core/data/preprocessing';
 import { parseGraph, GraphFormatError } from '../../core/graph/parse';
 import type { GraphFile } from '../../core/graph/format';
+import { parseCommandArgs } from '../args';
 import { CliError, readJsonFile, writeFileAtomic, type CliIO } from '../io';
+import { checkOutputFile } from '../output-paths';
 import { ProgressPrinter } from '../progress';
 
 export const trainUsage =
@@ -79,34 +81,36 @@ function readGraphOrModel(path: string): { graph: GraphFile; parameters?: Stored
   }
 }
 
+/** The workspace a run is recorded in (its errors name the file themselves), or null with --no-store. */
 function openStore(values: { db?: string; 'no-store'?: boolean }): Workspace | null {
   if (values['no-store']) return null;
   const path = values.db ?? defaultWorkspacePath();
-  try {
-    return openWorkspace(path);
-  } catch (e) {
-    throw new CliError(path, (e as Error).message);
-  }
+  checkOutputFile(path, '--db');
+  return openWorkspace(path);
 }
 
 export async function runTrain(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options });
+  const { values, positionals } = parseCommandArgs(argv, options);
+  if (values.out !== undefined) checkOutputFile(values.out, '--out'); // before the run, not after it
   const progress = new ProgressPrinter(io.stderr as CliIO['stderr'] & { isTTY?: boolean });
   let training: RecordedTraining;
   let workspace: Workspace | null;
   let graph: GraphFile;
+  let prepared = false;
   if (values.resume !== undefined) {
     const runId = Number(values.resume);
     if (!Number.isInteger(runId) || runId < 1) throw new CliError('--resume', `expected a run id, got "${values.resume}"`);
-    workspace = openStore({ db: values.db });
-    if (!workspace) throw new CliError('--resume', 'needs the workspace (drop --no-store)');
-    const run = workspace.runs.get(runId);
-    if (!run) throw new CliError('--resume', `no run ${runId} in ${workspace.path}`);
-    graph = parseGraph(JSON.parse(run.graphJson));
+    if (values['no-store']) throw new CliError('--resume', 'needs the workspace (drop --no-store)');
+    const ws = openStore({ db: values.db })!;
+    workspace = ws;
     try {
-      training = resumeRecordedTraining(workspace, runId, { onEvent: (e) => progress.handle(e) });
+      const run = ws.runs.get(runId);
+      if (!run) throw new CliError('--resume', `no run ${runId} in ${ws.path}`);
+      graph = parseGraph(JSON.parse(run.graphJson));
+      training = resumeRecordedTraining(ws, runId, { onPrepared: () => (prepared = true), onEvent: (e) => progress.handle(e) });
     } catch (e) {
-      throw new CliError(`run ${runId}`, (e as Error).message);
+      ws.close();
+      throw e instanceof CliError || e instanceof StoreError ? e : new CliError('', (e as Error).message);
     }
   } else {
     if (positionals.length !== 1) throw new CliError('usage', trainUsage);
@@ -146,7 +150,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       preprocessing: source.preprocessing === undefined ? undefined : checkPreprocessing(source.preprocessing, `${positionals[0]}: preprocessing`),
     };
     workspace = openStore(values);
-    training = startRecordedTraining(request, workspace, { experiment: values.experiment, runName: values.name, onEvent: (e) => progress.handle(e) });
+    training = startRecordedTraining(request, workspace, { experiment: values.experiment, runName: values.name, onPrepared: () => (prepared = true), onEvent: (e) => progress.handle(e) });
   }
   const stop = () => {
     io.stderr.write('\nstopping after this step (Ctrl-C again to abort)\n');
@@ -169,7 +173,9 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       );
     return result.outcome.status === 'diverged' ? 1 : 0;
   } catch (e) {
-    throw new CliError('train', (e as Error).message, 1);
+    // before the worker has prepared, the graph, the data or the backend was refused: bad input
+    if (!prepared) throw new CliError('', (e as Error).message);
+    throw e;
   } finally {
     process.removeListener('SIGINT', stop);
     workspace?.close();

@@ -37,6 +37,8 @@ export interface AppInfo {
   workspacePath: string;
   /** True where the shell has native open/save dialogs (Electron); the browser host asks for a path or uses upload/download. */
   nativeDialogs: boolean;
+  /** The service's working folder: a relative host path (save, export, import) resolves against it. */
+  workingFolder: string;
 }
 
 export interface TemplateSummary {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Shape } from '../graph/shape.js';
 import { makeDataset, type Dataset, type ValueRange } from './dataset.js';
 import { DataFormatError } from './errors.js';
-import { maybeGunzip } from './gzip.js';
+import { gunzipPrefix, isGzip, maybeGunzip } from './gzip.js';
 import { toVecLayout } from './layout.js';
 
 interface IdxType {
@@ -19,14 +19,14 @@ interface IdxType {
   integer: boolean;
 }
 
-const IDX_TYPES: Record<number, IdxType> = {
-  0x08: { name: 'ubyte', bytes: 1, read: (v, o) => v.getUint8(o), range: { min: 0, max: 255 }, integer: true },
-  0x09: { name: 'sbyte', bytes: 1, read: (v, o) => v.getInt8(o), range: { min: -128, max: 127 }, integer: true },
-  0x0b: { name: 'short', bytes: 2, read: (v, o) => v.getInt16(o), integer: true },
-  0x0c: { name: 'int', bytes: 4, read: (v, o) => v.getInt32(o), integer: true },
-  0x0d: { name: 'float', bytes: 4, read: (v, o) => v.getFloat32(o), integer: false },
-  0x0e: { name: 'double', bytes: 8, read: (v, o) => v.getFloat64(o), integer: false },
-};
+const IDX_TYPES = new Map<number, IdxType>([
+  [0x08, { name: 'ubyte', bytes: 1, read: (v, o) => v.getUint8(o), range: { min: 0, max: 255 }, integer: true }],
+  [0x09, { name: 'sbyte', bytes: 1, read: (v, o) => v.getInt8(o), range: { min: -128, max: 127 }, integer: true }],
+  [0x0b, { name: 'short', bytes: 2, read: (v, o) => v.getInt16(o), integer: true }],
+  [0x0c, { name: 'int', bytes: 4, read: (v, o) => v.getInt32(o), integer: true }],
+  [0x0d, { name: 'float', bytes: 4, read: (v, o) => v.getFloat32(o), integer: false }],
+  [0x0e, { name: 'double', bytes: 8, read: (v, o) => v.getFloat64(o), integer: false }],
+]);
 
 export interface IdxArray {
   file: string;
@@ -38,18 +38,29 @@ export interface IdxArray {
   view: DataView;
 }
 
-/** Parses and checks an IDX header and the data length; `file` names the file in errors. */
-export function parseIdx(raw: Uint8Array, file: string): IdxArray {
-  if (raw.length === 0) throw new DataFormatError(file, undefined, 'the file is empty');
-  const bytes = maybeGunzip(raw, file);
-  if (bytes.length === 0) throw new DataFormatError(file, undefined, 'the file is empty after gunzip');
+/**
+ * The most bytes an IDX file may inflate to (a gzipped file is inflated only up to what its header
+ * announces, and never past this): Fashion-MNIST's training images are 47 MB.
+ */
+export const MAX_IDX_BYTES = 2 ** 30;
+
+interface IdxHeader {
+  type: IdxType;
+  dims: number[];
+  dataOffset: number;
+  /** dataOffset + the data bytes the dims announce. */
+  totalBytes: number;
+}
+
+/** Reads the magic number and dims from the first bytes of an (inflated) IDX file. */
+function readIdxHeader(bytes: Uint8Array, file: string, fileLength: number): IdxHeader {
   if (bytes.length < 4) {
-    throw new DataFormatError(file, 'offset 0', `the IDX header is truncated: need 4 bytes, the file has ${bytes.length}`);
+    throw new DataFormatError(file, 'offset 0', `the IDX header is truncated: need 4 bytes, the file has ${fileLength}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   const hex = `0x${magic.toString(16).padStart(8, '0')}`;
-  const type = IDX_TYPES[bytes[2]];
+  const type = IDX_TYPES.get(bytes[2]);
   if (bytes[0] !== 0 || bytes[1] !== 0 || !type || bytes[3] === 0) {
     throw new DataFormatError(
       file,
@@ -60,12 +71,43 @@ export function parseIdx(raw: Uint8Array, file: string): IdxArray {
   const rank = bytes[3];
   const dataOffset = 4 + 4 * rank;
   if (bytes.length < dataOffset) {
-    throw new DataFormatError(file, 'offset 4', `the IDX header is truncated: ${rank} dimensions need ${dataOffset} header bytes, the file has ${bytes.length}`);
+    throw new DataFormatError(file, 'offset 4', `the IDX header is truncated: ${rank} dimensions need ${dataOffset} header bytes, the file has ${fileLength}`);
   }
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i));
   const items = dims.reduce((p, n) => p * n, 1);
-  const expected = items * type.bytes;
+  return { type, dims, dataOffset, totalBytes: dataOffset + items * type.bytes };
+}
+
+export interface ParseIdxOptions {
+  /** The most bytes the file may hold once inflated (default MAX_IDX_BYTES). */
+  maxBytes?: number;
+}
+
+/**
+ * The file's bytes, inflated when gzipped: first just enough for the header, then the rest, bounded
+ * by the size the header announces, so a gzip bomb stops at that size instead of filling memory.
+ */
+function inflateIdx(raw: Uint8Array, file: string, maxBytes: number): Uint8Array {
+  if (!isGzip(raw)) return raw;
+  const head = gunzipPrefix(raw, file, 4 + 4 * 255);
+  if (head.length === 0) throw new DataFormatError(file, undefined, 'the file is empty after gunzip');
+  const header = readIdxHeader(head, file, head.length);
+  const announced = `${header.totalBytes} bytes its IDX header announces (${header.dims.join(' x ')} ${header.type.name})`;
+  if (header.totalBytes > maxBytes)
+    throw new DataFormatError(file, 'offset 4', `the header announces ${header.totalBytes} bytes (${header.dims.join(' x ')} ${header.type.name}), more than the limit of ${maxBytes} bytes`);
+  return maybeGunzip(raw, file, header.totalBytes, () => `inflates to more than the ${announced}: refused before unpacking the rest (a damaged file or a gzip bomb)`);
+}
+
+/** Parses and checks an IDX header and the data length; `file` names the file in errors. */
+export function parseIdx(raw: Uint8Array, file: string, options: ParseIdxOptions = {}): IdxArray {
+  if (raw.length === 0) throw new DataFormatError(file, undefined, 'the file is empty');
+  const bytes = inflateIdx(raw, file, options.maxBytes ?? MAX_IDX_BYTES);
+  if (bytes.length === 0) throw new DataFormatError(file, undefined, 'the file is empty after gunzip');
+  const { type, dims, dataOffset, totalBytes } = readIdxHeader(bytes, file, bytes.length);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const items = dims.reduce((p, n) => p * n, 1);
+  const expected = totalBytes - dataOffset;
   const found = bytes.length - dataOffset;
   if (found < expected) {
     const complete = Math.floor(found / type.bytes);

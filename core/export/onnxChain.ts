@@ -28,7 +28,7 @@ export type Layer =
   | { kind: 'activation'; name: string; activation: ActivationKind; leak: number }
   | { kind: 'fc'; name: string; W: Float64Array; b: Float64Array; units: number; activation: ActivationKind; leak: number; biasOpen: boolean };
 
-const ACTIVATION_OF: Record<string, ActivationKind> = { Relu: 'relu', LeakyRelu: 'leaky_relu', Tanh: 'tanh', Sigmoid: 'sigmoid' };
+const ACTIVATION_OF = new Map<string, ActivationKind>([['Relu', 'relu'], ['LeakyRelu', 'leaky_relu'], ['Tanh', 'tanh'], ['Sigmoid', 'sigmoid']]);
 
 /** Walks the chain of an ONNX graph, building layers; collects every problem instead of stopping at the first. */
 export class ChainImporter {
@@ -52,6 +52,8 @@ export class ChainImporter {
     private readonly fromWorkbench: boolean,
     input: Shape,
     inputRank: 2 | 4,
+    /** Initialisers already reported as unreadable: a node reading one is not reported again. */
+    private readonly unreadable: ReadonlySet<string> = new Set(),
   ) {
     this.shape = input;
     this.rank = inputRank;
@@ -66,6 +68,10 @@ export class ChainImporter {
   private constant(node: OnnxNode, index: number, inputIndex: number, what: string): ConstantTensor | null {
     const name = node.input[inputIndex];
     const c = name ? this.constants.get(name) : undefined;
+    if (!c && this.unreadable.has(name)) {
+      this.listingOnly = true;
+      return null;
+    }
     if (!c) {
       this.fail(node, index, `its ${what} ("${name ?? ''}") is not a constant (initialiser or Constant node)`);
       return null;
@@ -247,7 +253,8 @@ export class ChainImporter {
 
   private activation(node: OnnxNode, index: number, attrs: NodeAttributes): void {
     if (this.notAfterTranspose(node, index)) return;
-    const activation = ACTIVATION_OF[node.opType];
+    const activation = ACTIVATION_OF.get(node.opType);
+    if (activation === undefined) return this.fail(node, index, `operator ${node.opType} is not an activation`);
     const leak = node.opType === 'LeakyRelu' ? attrs.float('alpha', 0.01) : 0.01;
     if (leak < 0 || leak >= 1) return this.fail(node, index, `alpha ${leak}: the leak must be in [0, 1)`);
     const prev = this.layers[this.layers.length - 1];

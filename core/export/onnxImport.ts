@@ -51,7 +51,7 @@ export class OnnxImportError extends Error {
   }
 }
 
-function inputShape(model: OnnxModel, constants: Map<string, ConstantTensor>, problems: ImportProblem[]): { name: string; shape: Shape; rank: 2 | 4 } | null {
+function inputShape(model: OnnxModel, constants: ReadonlySet<string>, problems: ImportProblem[]): { name: string; shape: Shape; rank: 2 | 4 } | null {
   const graphName = model.graph?.name || 'graph';
   const inputs = (model.graph?.input ?? []).filter((i) => !constants.has(i.name));
   if (inputs.length !== 1) {
@@ -130,10 +130,13 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx', options: On
   const nodes = model.graph.node ?? [];
 
   const constants = new Map<string, ConstantTensor>();
+  const unreadable = new Set<string>();
   for (const t of model.graph.initializer ?? []) {
     const v = tensorValues(t);
-    if (typeof v === 'string') problems.push({ node: t.name ?? '', opType: 'initializer', problem: v });
-    else constants.set(t.name ?? '', v);
+    if (typeof v === 'string') {
+      problems.push({ node: t.name ?? '', opType: 'initializer', problem: v });
+      unreadable.add(t.name ?? '');
+    } else constants.set(t.name ?? '', v);
   }
   nodes.forEach((n, i) => {
     if (n.opType !== 'Constant') return;
@@ -142,16 +145,16 @@ export function importOnnx(bytes: Uint8Array, source = 'model.onnx', options: On
     else constants.set(n.output[0], v);
   });
 
-  const input = inputShape(model, constants, problems);
+  const input = inputShape(model, new Set([...constants.keys(), ...unreadable]), problems);
   const meta = readMetadata(model);
   const fromWorkbench = model.producerName === ONNX_PRODUCER;
-  const importer = new ChainImporter(constants, fromWorkbench, input?.shape ?? { d: 1, a: 1, b: 1 }, input?.rank ?? 4);
+  const importer = new ChainImporter(constants, fromWorkbench, input?.shape ?? { d: 1, a: 1, b: 1 }, input?.rank ?? 4, unreadable);
 
   // consumers: the non-Constant nodes that read a tensor that is not a constant
   const consumers = new Map<string, number[]>();
   nodes.forEach((n, i) => {
     if (n.opType === 'Constant') return;
-    for (const t of new Set(n.input)) if (t && !constants.has(t)) (consumers.get(t) ?? consumers.set(t, []).get(t)!).push(i);
+    for (const t of new Set(n.input)) if (t && !constants.has(t) && !unreadable.has(t)) (consumers.get(t) ?? consumers.set(t, []).get(t)!).push(i);
   });
   const visited = new Set<number>();
   let current = input?.name;

@@ -12,18 +12,23 @@ const INT32 = 6;
 export function tensorValues(t: OnnxTensor): ConstantTensor | string {
   if (t.dataLocation === 1) return 'its data is stored in an external file, which the import does not read';
   const dims = (t.dims ?? []).map(Number);
+  const bad = dims.find((d) => !Number.isSafeInteger(d) || d < 0);
+  if (bad !== undefined) return `dimension ${bad} in dims [${dims.join(', ')}] is not a whole number >= 0`;
   const size = dims.reduce((n, d) => n * d, 1);
   const raw = t.rawData && t.rawData.length > 0 ? t.rawData : null;
   const view = raw ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : null;
-  const values = new Float64Array(size);
+  // The lengths are compared before anything is allocated, so the file's own size bounds the allocation.
+  let values = new Float64Array(0);
   const fill = (bytesPer: number, read: (offset: number) => number, listed: number[] | undefined): string | null => {
     if (view) {
       if (view.byteLength !== size * bytesPer) return `its raw data holds ${view.byteLength} bytes, dims ${dims.join('x')} need ${size * bytesPer}`;
+      values = new Float64Array(size);
       for (let i = 0; i < size; i++) values[i] = read(i * bytesPer);
       return null;
     }
     const list = listed ?? [];
     if (list.length !== size) return `it holds ${list.length} values, dims ${dims.join('x') || 'scalar'} need ${size}`;
+    values = new Float64Array(size);
     for (let i = 0; i < size; i++) values[i] = Number(list[i]);
     return null;
   };

@@ -52,17 +52,17 @@ export interface CompileResult {
   network?: NetworkSpec;
 }
 
-const KIND_LABEL: Record<string, string> = {
-  input: 'input',
-  conv: 'convolution',
-  pool: 'pooling',
-  activation: 'activation',
-  fc: 'fully connected',
-  output: 'output',
-};
+const KIND_LABEL = new Map<string, string>([
+  ['input', 'input'],
+  ['conv', 'convolution'],
+  ['pool', 'pooling'],
+  ['activation', 'activation'],
+  ['fc', 'fully connected'],
+  ['output', 'output'],
+]);
 
 function label(n: GraphNode): string {
-  return `${KIND_LABEL[n.kind] ?? n.kind} node "${n.name}"`;
+  return `${KIND_LABEL.get(n.kind) ?? n.kind} node "${n.name}"`;
 }
 
 /** Collects the errors of one node's parameters. */
@@ -239,10 +239,15 @@ interface Inferred {
   paramCount: number;
   macs: number;
   layer?: LayerSpec;
+  /** Set when `out` is the vector a fully-connected layer produced (its label), not an image. */
+  vectorFrom?: string;
 }
 
-/** Checks one node's parameters against its input shape and infers its output shape. */
-function inferNode(n: GraphNode, inShape: Shape | null, errors: string[]): Inferred {
+/**
+ * Checks one node's parameters against its input shape and infers its output shape. `vectorFrom`
+ * names the fully-connected layer whose output vector reaches this node, if one does.
+ */
+function inferNode(n: GraphNode, inShape: Shape | null, errors: string[], vectorFrom?: string): Inferred {
   const p = new ParamReader(n.params as unknown as Record<string, unknown>);
   const base = { nodeId: n.id, name: n.name };
   const result = (r: Inferred): Inferred => {
@@ -264,8 +269,10 @@ function inferNode(n: GraphNode, inShape: Shape | null, errors: string[]): Infer
       const activation = p.activation('activation');
       const leak = p.leak();
       if (p.errors.length > 0 || !inShape) return result({ out: null, paramCount: 0, macs: 0 });
-      if (isVectorShape(inShape) && inShape.d > 1 && size > 1)
-        p.errors.push(`its input is a vector of ${inShape.d} values (after a fully-connected layer); a convolution needs an image`);
+      if (vectorFrom !== undefined && size > 1) {
+        p.errors.push(`its input is the vector of ${inShape.d} values from ${vectorFrom}; a filter larger than 1x1 needs an image, so place it before the fully-connected layer or use size 1`);
+        return result({ out: null, paramCount: 0, macs: 0 });
+      }
       const aPad = inShape.a + 2 * padding;
       const bPad = inShape.b + 2 * padding;
       if (size > aPad || size > bPad) {
@@ -281,6 +288,7 @@ function inferNode(n: GraphNode, inShape: Shape | null, errors: string[]): Infer
         paramCount: weights + filters,
         macs: weights * aConv * bConv,
         layer: { kind: 'conv', ...base, inShape, outShape: out, filters, size, stride, padding, activation, leak },
+        vectorFrom: isVectorShape(out) ? vectorFrom : undefined,
       });
     }
     case 'pool': {
@@ -298,13 +306,14 @@ function inferNode(n: GraphNode, inShape: Shape | null, errors: string[]): Infer
         paramCount: 0,
         macs: mode === 'avg' ? shapeSize(out) * size * size : 0,
         layer: { kind: 'pool', ...base, inShape, outShape: out, mode, size, stride },
+        vectorFrom,
       });
     }
     case 'activation': {
       const activation = p.activation('fn');
       const leak = p.leak();
       if (p.errors.length > 0 || !inShape) return result({ out: null, paramCount: 0, macs: 0 });
-      return result({ out: inShape, paramCount: 0, macs: 0, layer: { kind: 'activation', ...base, inShape, outShape: inShape, activation, leak } });
+      return result({ out: inShape, paramCount: 0, macs: 0, layer: { kind: 'activation', ...base, inShape, outShape: inShape, activation, leak }, vectorFrom });
     }
     case 'fc': {
       const units = p.int('units', 1, 'units');
@@ -313,7 +322,7 @@ function inferNode(n: GraphNode, inShape: Shape | null, errors: string[]): Infer
       if (p.errors.length > 0 || !inShape) return result({ out: null, paramCount: 0, macs: 0 });
       const nIn = shapeSize(inShape);
       const out = { d: units, a: 1, b: 1 };
-      return result({ out, paramCount: units * nIn + units, macs: units * nIn, layer: { kind: 'fc', ...base, inShape, outShape: out, units, activation, leak } });
+      return result({ out, paramCount: units * nIn + units, macs: units * nIn, layer: { kind: 'fc', ...base, inShape, outShape: out, units, activation, leak }, vectorFrom: label(n) });
     }
     case 'output': {
       p.oneOf('loss', ['squared', 'softmax_ce'] as const, 'loss');
@@ -341,8 +350,9 @@ function inferNode(n: GraphNode, inShape: Shape | null, errors: string[]): Infer
  */
 export function compileGraph(graph: GraphFile): CompileResult {
   const errors: GraphError[] = [];
-  const nodes: Record<string, NodeSummary> = {};
-  const edgeShapes: Record<string, Shape> = {};
+  // Keyed by the user's ids, which may be "__proto__" or "constructor": no prototype to collide with.
+  const nodes: Record<string, NodeSummary> = Object.create(null);
+  const edgeShapes: Record<string, Shape> = Object.create(null);
   for (const n of graph.nodes) nodes[n.id] = { inShape: null, outShape: null, paramCount: 0, macs: 0 };
 
   const chain = orderChain(graph, errors);
@@ -351,11 +361,13 @@ export function compileGraph(graph: GraphFile): CompileResult {
   const layers: LayerSpec[] = [];
   const visited = new Set<string>();
   let shape: Shape | null = null;
+  let vectorFrom: string | undefined;
   let chainOk = chain !== null;
   for (const n of chain ?? []) {
     visited.add(n.id);
     const nodeErrors: string[] = [];
-    const r = inferNode(n, n.kind === 'input' ? null : shape, nodeErrors);
+    const r = inferNode(n, n.kind === 'input' ? null : shape, nodeErrors, vectorFrom);
+    vectorFrom = r.vectorFrom;
     for (const m of nodeErrors) errors.push({ nodeId: n.id, message: `${label(n)}: ${m}` });
     nodes[n.id] = { inShape: n.kind === 'input' ? null : shape, outShape: r.out, paramCount: r.paramCount, macs: r.macs };
     if (r.layer) layers.push(r.layer);

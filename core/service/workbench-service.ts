@@ -105,6 +105,7 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
       shell: options.shell,
       workspacePath: options.workspacePath,
       nativeDialogs: options.shell === 'electron',
+      workingFolder: process.cwd(),
     }),
     listTemplates: () => templates.list(),
     getTemplate: (id) => templates.get(id),

@@ -11,6 +11,8 @@ export function buildMenu(options: {
   send: (command: MenuCommand) => void;
   recentFiles: string[];
   appName: string;
+  /** Development builds only: the packaged app has no DevTools. */
+  devTools: boolean;
 }): Menu {
   const { send } = options;
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
@@ -66,7 +68,7 @@ export function buildMenu(options: {
         item('Mini-map', 'toggleMiniMap'),
         { type: 'separator' },
         { role: 'togglefullscreen' },
-        { role: 'toggleDevTools' },
+        ...(options.devTools ? [{ role: 'toggleDevTools' as const }] : []),
       ],
     },
     {

@@ -1,6 +1,7 @@
-import { gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeIdxUbyte } from '../../core/data/idx-write.js';
+import { maybeGunzip } from '../../core/data/gzip.js';
 import { loadIdxPair, parseIdx, idxImages } from '../../core/data/idx.js';
 import { messageOf, tempFolder } from './helpers.js';
 
@@ -85,5 +86,50 @@ describe('IDX import', () => {
   it('says when a file cannot be read', async () => {
     const missing = tmp.path('nope-images-idx3-ubyte');
     expect(await messageOf(() => loadIdxPair(missing, missing))).toBe(`${missing}: cannot be read (ENOENT)`);
+  });
+});
+
+describe('gzip bombs', () => {
+  // gzip members may be concatenated: one member with a valid 10 x 28 x 28 IDX file, then 100
+  // members of 10 MB of zeros each: about 1 MB on disk, 1 GB inflated.
+  const header = encodeIdxUbyte([10, 28, 28], new Uint8Array(10 * 28 * 28));
+  const zeros = gzipSync(new Uint8Array(10 * 2 ** 20), { level: 9 });
+  const bomb = Buffer.concat([gzipSync(header), ...Array.from({ length: 100 }, () => zeros)]);
+
+  it('is about 1 MB that inflates to 1 GB', () => {
+    expect(bomb.length).toBeGreaterThan(500_000);
+    expect(bomb.length).toBeLessThan(2_000_000);
+  });
+
+  it('is refused once it inflates past the size its IDX header announces', async () => {
+    const message = await messageOf(() => parseIdx(bomb, 'bomb-idx3-ubyte.gz'));
+    expect(message).toBe(
+      `bomb-idx3-ubyte.gz: inflates to more than the ${16 + 7840} bytes its IDX header announces (10 x 28 x 28 ubyte): refused before unpacking the rest (a damaged file or a gzip bomb)`,
+    );
+  });
+
+  it('maybeGunzip stops at maxOutputLength', async () => {
+    expect(await messageOf(() => maybeGunzip(bomb, 'bomb.gz', 1000))).toBe('bomb.gz: inflates to more than 1000 bytes');
+    expect(Buffer.from(maybeGunzip(gzipSync(header), 'ok.gz', header.length)).equals(Buffer.from(header))).toBe(true);
+  });
+
+  it('a header that announces more than the limit is refused before inflating', async () => {
+    const huge = Buffer.from(header);
+    huge.writeUInt32BE(60000, 4);
+    const message = await messageOf(() => parseIdx(gzipSync(huge), 'huge.gz', { maxBytes: 1_000_000 }));
+    expect(message).toBe('huge.gz: offset 4: the header announces 47040016 bytes (60000 x 28 x 28 ubyte), more than the limit of 1000000 bytes');
+  });
+
+  it('a gzip file with a 10 KB file name before its data (the IDX header past the first 4 KiB) still reads', () => {
+    const images = encodeIdxUbyte([50, 28, 28], Uint8Array.from({ length: 50 * 784 }, (_, i) => (i * 7919) % 251));
+    // RFC 1952: magic, deflate, FLG.FNAME, mtime, XFL, OS, the zero-terminated name, the data, CRC32, ISIZE
+    const name = Buffer.alloc(10_000, 'n'.charCodeAt(0));
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc32(images), 0);
+    trailer.writeUInt32LE(images.length, 4);
+    const file = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3]), name, Buffer.of(0), deflateRawSync(images), trailer]);
+    const idx = parseIdx(file, 'named.gz');
+    expect(idx.dims).toEqual([50, 28, 28]);
+    expect(Buffer.from(idx.bytes).equals(Buffer.from(images))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileGraph } from '../../core/graph/compile';
 import { parseGraphText } from '../../core/graph/parse';
 import { artifactsFolder, ensureBuilt, openWorkbenchPage, repoRoot, startTestHost, type TestHost } from './harness';
+import { expectLegible } from './geometry';
 import { buildThreeLayerByHand, edgeShapes, nodeLocator, setFields, THREE_LAYER_PARAMS, THREE_LAYER_SHAPES } from './scenario';
 
 describe('workbench editor in a browser, through the browser host', () => {
@@ -27,6 +28,9 @@ describe('workbench editor in a browser, through the browser host', () => {
   });
 
   it('builds the simpleNN 3-layer CNN from an empty canvas by dragging and connecting', async () => {
+    // The first start shows the 3-layer template; New empties the canvas.
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(9);
+    await page.getByRole('button', { name: 'New', exact: true }).click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
     await buildThreeLayerByHand(page);
     await page.getByRole('button', { name: 'Auto-layout' }).click();
@@ -154,10 +158,17 @@ describe('workbench editor in a browser, through the browser host', () => {
       const boxes = await page.locator('.react-flow__node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect));
       return boxes.every((b) => b.left >= pane.x && b.right <= pane.x + pane.width && b.top >= pane.y && b.bottom <= pane.y + pane.height);
     };
-    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
     await expect.poll(allNodesInView).toBe(false);
+    // Fit view shows the whole graph where it fits at legible text, else its start: the input, with text >= 11 px.
     await page.getByRole('button', { name: 'Fit view' }).click();
-    await expect.poll(allNodesInView).toBe(true);
+    const inputInView = async () => {
+      const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+      const b = (await nodeLocator(page, 'input').boundingBox())!;
+      return b.x >= pane.x && b.x + b.width <= pane.x + pane.width && b.y >= pane.y && b.y + b.height <= pane.y + pane.height;
+    };
+    await expect.poll(inputInView).toBe(true);
+    await expectLegible(page, '.react-flow__node');
     await shot('07-lenet5-template');
     // Undo brings back the previous graph (a template replaces the document as one step).
     await page.getByRole('button', { name: 'Undo', exact: true }).click();

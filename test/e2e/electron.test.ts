@@ -21,6 +21,8 @@ describe('workbench editor in Electron (Playwright Electron launcher)', () => {
       executablePath: (binary as { path: string }).path,
       args: [join(repoRoot, 'out', 'main', 'index.js'), '--db', join(folder, 'workspace.db')],
       cwd: repoRoot,
+      // As npm start does: the core service runs on this Node, whose ABI better-sqlite3 was built for.
+      env: { ...process.env, CNNWB_SERVICE_NODE: process.execPath } as Record<string, string>,
     });
     page = await app.firstWindow();
     page.setDefaultTimeout(8000);

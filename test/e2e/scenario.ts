@@ -93,3 +93,27 @@ export async function buildThreeLayerByHand(page: Page): Promise<void> {
       .toBe(1);
   }
 }
+
+/**
+ * Pans the canvas, as a person drags it, until the node is wholly in view: fit keeps text
+ * legible rather than showing the whole of a long chain, so a node may start out of view.
+ */
+export async function panToNode(page: Page, name: string, kind = KIND_LABEL[name]): Promise<void> {
+  const node = nodeLocator(page, name, kind);
+  for (let i = 0; i < 12; i++) {
+    const p = (await page.locator('.react-flow__pane').boundingBox())!;
+    const n = (await node.boundingBox())!;
+    const inside = n.x >= p.x + 8 && n.x + n.width <= p.x + p.width - 8 && n.y >= p.y + 8 && n.y + n.height <= p.y + p.height - 8;
+    if (inside) return;
+    const reach = { x: p.width / 2 - 30, y: p.height / 2 - 30 };
+    const dx = Math.max(-reach.x, Math.min(reach.x, p.x + p.width / 2 - (n.x + n.width / 2)));
+    const dy = Math.max(-reach.y, Math.min(reach.y, p.y + p.height / 2 - (n.y + n.height / 2)));
+    // From the middle of the pane's top strip: no node starts that high and the mini-map sits at the right.
+    const from = { x: p.x + p.width / 2, y: p.y + 12 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + dx, from.y + dy, { steps: 6 });
+    await page.mouse.up();
+  }
+  throw new Error(`panToNode: ${name} is still not in view`);
+}

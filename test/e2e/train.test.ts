@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactsFolder, ensureBuilt, openWorkbenchPage, repoRoot, startTestHost, type TestHost } from './harness';
-import { nodeLocator } from './scenario';
+import { nodeLocator, panToNode } from './scenario';
 
 /**
  * Training and inspection in the app, through the browser host: train the simpleNN 3-layer
@@ -172,6 +172,7 @@ describe('train and inspect in the browser', () => {
   });
 
   it('runs a gradient check on a node and shows a small relative error on it', async () => {
+    await panToNode(page, 'fc1');
     await nodeLocator(page, 'fc1').getByRole('button', { name: 'Gradient check fc1' }).click();
     const result = page.getByRole('status', { name: 'Gradient check result fc1' });
     await poll(() => result.textContent(), { timeout: 60_000 }).toMatch(/rel\. error/);
@@ -186,6 +187,7 @@ describe('train and inspect in the browser', () => {
   });
 
   it('opens the vector-form view of conv2 with the lecture dimensions and the patch index map on hover', async () => {
+    await panToNode(page, 'conv2');
     await nodeLocator(page, 'conv2').getByRole('button', { name: 'Vector form of conv2' }).click();
     const dialog = page.getByRole('dialog', { name: 'Vector form of conv2' });
     await poll(() => dialog.getByTestId('dims-phiPadZ').textContent(), { timeout: 30_000 }).toBe('288 × 196');

@@ -6,7 +6,7 @@ import { exportUsage, runExport } from '../../cli/commands/export';
 import { importUsage, runImport } from '../../cli/commands/import';
 import { main, registerCommand } from '../../cli/main';
 import { attrInts, OnnxGraphBuilder } from '../../core/export/onnxBuilder';
-import { encodeOnnxModel, ONNX_FLOAT } from '../../core/export/onnxSchema';
+import { decodeOnnxModel, encodeOnnxModel, ONNX_FLOAT } from '../../core/export/onnxSchema';
 import { loadModel } from '../../core/model/modelFile';
 import { maxAbsDiff } from './helpers';
 
@@ -84,6 +84,22 @@ describe('cnnwb export / import', () => {
     expect(r.stderr.split('\n')).toHaveLength(2);
     expect(r.stderr).toMatch(/^cnnwb import: .*bad\.onnx: not imported, 2 problems: Conv node "grouped": .*group 2 .*; Resize node "up": operator Resize is not supported\n$/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('an initializer with a negative dimension: one line naming it, exit 2', async () => {
+    const model = join(dir, 'neg.json');
+    expect((await run(['init', templatePath, '--seed', '3', '--out', model])).code).toBe(0);
+    const onnxPath = join(dir, 'neg.onnx');
+    expect((await run(['export', model, '--onnx', onnxPath])).code).toBe(0);
+    const decoded = decodeOnnxModel(readFileSync(onnxPath));
+    const first = decoded.graph!.initializer![0];
+    first.dims = [6, -1, 5, 5];
+    writeFileSync(onnxPath, encodeOnnxModel(decoded));
+    const r = await run(['import', onnxPath, '--out', join(dir, 'neg-back.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`initializer "${first.name}": dimension -1 in dims [6, -1, 5, 5] is not a whole number >= 0`);
+    expect(existsSync(join(dir, 'neg-back.json'))).toBe(false);
   });
 });
 

@@ -190,3 +190,25 @@ describe('ONNX import', () => {
     expect(() => importOnnx(foreignModel(nchwScores, ['N', 2, 2, 1], 'y', 4), 'nchw.onnx')).toThrow(/tensor "y": the scores are an image flattened in NCHW order/);
   });
 });
+
+describe('ONNX initializers with impossible dimensions', () => {
+  const exported = () => decodeOnnxModel(exportOnnx(makeModel(template('simplenn-3layer'), 1)));
+
+  it.each([
+    ['a negative dimension', [-5, 1, 5, 5], /dimension -5 in dims \[-5, 1, 5, 5\] is not a whole number >= 0/],
+    ['a dimension of 2^40 (more values than the file holds)', [2 ** 40, 1, 5, 5], /raw data holds \d+ bytes, dims 1099511627776x1x5x5 need/],
+  ])('%s is refused naming the initializer, without allocating it', (_name, dims, problem) => {
+    const model = exported();
+    const first = model.graph!.initializer![0];
+    first.dims = dims;
+    let error: unknown;
+    try {
+      importOnnx(encodeOnnxModel(model), 'dims.onnx');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OnnxImportError);
+    expect((error as Error).message).toMatch(new RegExp(`^dims\\.onnx: not imported, 1 problem: initializer "${first.name!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}": `));
+    expect((error as Error).message).toMatch(problem);
+  });
+});

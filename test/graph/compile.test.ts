@@ -162,3 +162,63 @@ describe('parseGraph', () => {
     expect(() => parseGraphText('{"format": ')).toThrow(/^JSON: /);
   });
 });
+
+describe('a convolution on a 1x1 map (formats.md: only a fully-connected layer makes a vector)', () => {
+  it('accepts conv 3x3 pad 1 on the 3x1x1 map an avg-pool makes, with no fully-connected layer before it', () => {
+    const g = buildChainGraph('t', [
+      { kind: 'input', params: { channels: 3, height: 7, width: 7 } },
+      { kind: 'conv', params: { filters: 3, size: 3, stride: 1, padding: 0 } },
+      { kind: 'pool', params: { mode: 'avg', size: 3, stride: 3 } },
+      { kind: 'conv', params: { filters: 4, size: 3, stride: 1, padding: 1 } },
+      { kind: 'fc', params: { units: 10 } },
+      out10,
+    ]);
+    const r = compileGraph(g);
+    expect(r.errors).toEqual([]);
+    expect(formatShape(r.nodes.pool1.outShape!)).toBe('3');
+    expect(formatShape(r.nodes.conv2.outShape!)).toBe('4');
+  });
+
+  it('accepts a 3x3 filter on a 1x1 input image with several channels', () => {
+    const g = buildChainGraph('t', [{ kind: 'input', params: { channels: 5, height: 1, width: 1 } }, { kind: 'conv', params: { filters: 2, size: 3, padding: 1 } }, { kind: 'fc', params: { units: 10 } }, out10]);
+    expect(compileGraph(g).errors).toEqual([]);
+  });
+
+  it('refuses a filter larger than 1x1 on the vector a fully-connected layer makes, naming that layer', () => {
+    const g = buildChainGraph('t', [input, { kind: 'fc', params: { units: 8 } }, { kind: 'activation', params: { fn: 'relu' } }, { kind: 'conv', params: { filters: 2, size: 3, padding: 1 } }, { kind: 'fc', id: 'fc2', params: { units: 10 } }, out10]);
+    expect(messages(g)).toContainEqual({
+      nodeId: 'conv1',
+      message: 'convolution node "conv1": its input is the vector of 8 values from fully connected node "fc1"; a filter larger than 1x1 needs an image, so place it before the fully-connected layer or use size 1',
+    });
+  });
+
+  it('accepts a 1x1 convolution after a fully-connected layer', () => {
+    const g = buildChainGraph('t', [input, { kind: 'fc', params: { units: 8 } }, { kind: 'conv', params: { filters: 10, size: 1, padding: 0 } }, out10]);
+    expect(compileGraph(g).errors).toEqual([]);
+  });
+});
+
+describe('node ids that are names on Object.prototype', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])('a node called %s compiles like any other', (id) => {
+    for (const at of [0, 1, 2]) {
+      const layers = ([input, { kind: 'fc', params: { units: 10 } }, out10] as ChainLayer[]).map((l, i) => (i === at ? { ...l, id } : l));
+      const g = buildChainGraph('t', layers);
+      const r = compileGraph(g);
+      expect(r.errors).toEqual([]);
+      expect(Object.keys(r.nodes)).toContain(id);
+      expect(r.nodes[id].outShape).not.toBeNull();
+      expect(r.totals.paramCount).toBe(784 * 10 + 10);
+      // What the editor and the host receive: the same after JSON
+      const sent = JSON.parse(JSON.stringify(r));
+      expect(Object.keys(sent.nodes)).toContain(id);
+      expect(Object.keys(sent.edgeShapes)).toHaveLength(2);
+    }
+  });
+
+  it('an edge id __proto__ carries its shape', () => {
+    const g = buildChainGraph('t', [input, { kind: 'fc', params: { units: 10 } }, out10]);
+    g.edges[0].id = '__proto__';
+    const r = compileGraph(g);
+    expect(formatShape(r.edgeShapes.__proto__)).toBe('1x28x28');
+  });
+});

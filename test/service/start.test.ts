@@ -23,7 +23,7 @@ describe('npm start without a display', () => {
         const timer = setTimeout(() => reject(new Error(`no address within 120 s; output so far:\n${output}`)), 120_000);
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
-          const match = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+          const match = /at (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
           if (match) {
             clearTimeout(timer);
             resolve(match[1]);

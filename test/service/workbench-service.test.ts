@@ -24,6 +24,7 @@ describe('workbench service', () => {
       shell: 'browser',
       workspacePath: join(t.folder, 'workspace.db'),
       nativeDialogs: false,
+      workingFolder: process.cwd(),
     });
   });
 

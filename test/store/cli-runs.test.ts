@@ -72,7 +72,7 @@ describe('cnnwb runs', () => {
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout).runs).toHaveLength(2);
     const again = await cnnwbRuns('import', file, '--db', other);
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already in this workspace/);
 
     const del = await cnnwbRuns('delete', 'sgd-b', '--db', other);
@@ -80,19 +80,19 @@ describe('cnnwb runs', () => {
     expect(JSON.parse((await cnnwbRuns('list', '--db', other, '--json')).stdout)).toHaveLength(1);
   });
 
-  it('reports bad usage (exit 2) and store refusals (exit 1) in one line naming the problem', async () => {
+  it('reports bad usage and store refusals (exit 2) in one line naming the problem', async () => {
     const dir = tempDir();
     const db = join(dir, 'w.db');
     seedWorkspace(db);
     expect((await cnnwbRuns('frobnicate', '--db', db)).code).toBe(2);
-    expect((await cnnwbRuns('show', '--db', db)).stderr).toMatch(/runs show: expected 1 argument/);
+    expect((await cnnwbRuns('show', '--db', db)).stderr).toMatch(/runs: show: expected 1 argument/);
     expect((await cnnwbRuns('list', '--bogus')).code).toBe(2);
     const missing = await cnnwbRuns('show', 'nope', '--db', db);
-    expect(missing).toMatchObject({ code: 1, stderr: 'cnnwb runs: no run "nope" in this workspace\n' });
+    expect(missing).toMatchObject({ code: 2, stderr: 'cnnwb runs: no run "nope" in this workspace\n' });
     const notes = join(dir, 'notes.txt');
     writeFileSync(notes, 'just text, and more text to pass one hundred bytes of header. '.repeat(3));
     const bad = await cnnwbRuns('list', '--db', notes);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(`${notes}: is not a CNN Workbench workspace`);
   });
 });

@@ -19,8 +19,13 @@ function orderChange(before: readonly { id: string }[], after: readonly { id: st
   return b.length === a.length && b.every((id, i) => id === a[i]) ? undefined : [b, a];
 }
 
+/** Keyed by the user's ids ("__proto__", "constructor" included): no prototype to look through. */
+function emptyRecordDiff<T>(): RecordDiff<T> {
+  return Object.create(null);
+}
+
 function diffRecords<T extends { id: string }>(before: readonly T[], after: readonly T[]): RecordDiff<T> {
-  const diff: RecordDiff<T> = {};
+  const diff = emptyRecordDiff<T>();
   const afterById = new Map(after.map((r) => [r.id, r]));
   for (const r of before) {
     const next = afterById.get(r.id) ?? null;
@@ -80,9 +85,9 @@ export function applyDiff(doc: GraphFile, diff: DocDiff, direction: 'forward' | 
 }
 
 function squashRecords<T>(first: RecordDiff<T>, second: RecordDiff<T>): RecordDiff<T> {
-  const out: RecordDiff<T> = { ...first };
+  const out = Object.assign(emptyRecordDiff<T>(), first);
   for (const id in second) {
-    const before = id in first ? first[id][0] : second[id][0];
+    const before = Object.hasOwn(first, id) ? first[id][0] : second[id][0];
     const after = second[id][1];
     if (before === after) delete out[id];
     else out[id] = [before, after];

@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { CompileResult, GraphFile, GraphNode, NodeKind } from '../../../core/api/contract';
 import { compileGraph } from '../../../core/graph/compile';
-import { autoLayout, LAYOUT_ROW_HEIGHT } from './auto-layout';
+import { autoLayout, LAYOUT_GAP, layoutDirectionOf, NODE_SIZE_GUESS, type LayoutDirection } from './auto-layout';
 import { copySelection, pasteInto, type ClipboardContent } from './clipboard';
 import { diffDocs } from './doc-diff';
 import { History } from './history';
@@ -56,7 +56,8 @@ export interface EditorActions {
   deleteSelection(): void;
   copy(): ClipboardContent | null;
   paste(content?: ClipboardContent | null): void;
-  layout(): void;
+  /** Lays the chains out down or across the canvas, with the measured node sizes. */
+  layout(direction?: LayoutDirection): void;
   setMeasured(id: string, size: { width: number; height: number }): void;
   setConnectFrom(id: string | null): void;
   markSaved(filePath: string): void;
@@ -97,7 +98,7 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       dirty: false,
       selectedNodes: [],
       selectedEdges: [],
-      measured: {},
+      measured: Object.create(null),
       canUndo: false,
       canRedo: false,
       connectFrom: null,
@@ -130,7 +131,7 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       },
       load(doc, filePath, dirty) {
         history.clear();
-        set({ selectedNodes: [], selectedEdges: [], measured: {}, connectFrom: null });
+        set({ selectedNodes: [], selectedEdges: [], measured: Object.create(null), connectFrom: null });
         setDoc(doc, { filePath, dirty });
       },
       replace(doc, filePath) {
@@ -141,9 +142,12 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       addNode(kind, position) {
         const { doc, selectedNodes } = get();
         const anchor = doc.nodes.find((n) => n.id === selectedNodes[selectedNodes.length - 1]);
-        const lowest = doc.nodes.reduce<GraphNode | undefined>((low, n) => (!low || n.position.y > low.position.y ? n : low), undefined);
-        const below = anchor ?? lowest;
-        const at = position ?? (below ? { x: below.position.x, y: below.position.y + LAYOUT_ROW_HEIGHT } : { x: 0, y: 0 });
+        // The next place down the chain: below the anchor, or right of it in a graph laid out across.
+        const across = layoutDirectionOf(doc) === 'right';
+        const last = doc.nodes.reduce<GraphNode | undefined>((end, n) => (!end || (across ? n.position.x > end.position.x : n.position.y > end.position.y) ? n : end), undefined);
+        const before = anchor ?? last;
+        const step = (id: string) => (get().measured[id] ?? NODE_SIZE_GUESS)[across ? 'width' : 'height'] + LAYOUT_GAP[across ? 'right' : 'down'];
+        const at = position ?? (before ? (across ? { x: before.position.x + step(before.id), y: before.position.y } : { x: before.position.x, y: before.position.y + step(before.id) }) : { x: 0, y: 0 });
         const node = createNode(doc, kind, at);
         // Added by keyboard after a selected node that leads nowhere yet: connect it.
         const link = !position && anchor && anchor.kind !== 'output' && kind !== 'input' && !doc.edges.some((e) => e.source === anchor.id);
@@ -165,7 +169,7 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
       },
       moveNodes(positions, dragging) {
         get().change(
-          (d) => ({ ...d, nodes: d.nodes.map((n) => (positions[n.id] ? { ...n, position: { ...positions[n.id] } } : n)) }),
+          (d) => ({ ...d, nodes: d.nodes.map((n) => (Object.hasOwn(positions, n.id) ? { ...n, position: { ...positions[n.id] } } : n)) }),
           { mark: !dragging },
         );
       },
@@ -222,13 +226,14 @@ export function createEditorStore(initial: GraphFile = emptyGraph()) {
         });
         set({ selectedNodes: pasted, selectedEdges: [] });
       },
-      layout() {
-        get().change(autoLayout);
+      layout(direction) {
+        const measured = get().measured;
+        get().change((d) => autoLayout(d, direction ?? layoutDirectionOf(d), measured));
       },
       setMeasured(id, size) {
-        const old = get().measured[id];
+        const old = Object.hasOwn(get().measured, id) ? get().measured[id] : undefined;
         if (old && old.width === size.width && old.height === size.height) return;
-        set({ measured: { ...get().measured, [id]: size } });
+        set({ measured: Object.assign(Object.create(null), get().measured, { [id]: size }) });
       },
       setConnectFrom(id) {
         set({ connectFrom: id });

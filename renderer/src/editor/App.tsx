@@ -7,7 +7,7 @@ import { Canvas } from './Canvas';
 import { isTextFieldFocused, runCommand, shortcutFor } from './commands';
 import { editorStore, useEditor } from './editor-store-context';
 import { ErrorList } from './ErrorList';
-import { configureFileActions, type FileDialogRequest } from './file-actions';
+import { configureFileActions, startOnFirstTemplate, type FileDialogRequest } from './file-actions';
 import { FileDialog } from './FileDialog';
 import { configureModelActions, type ModelDialogRequest } from './model-actions';
 import { ModelDialog } from './ModelDialog';
@@ -17,6 +17,7 @@ import { Toolbar } from './Toolbar';
 import { NodeInspectPanel } from '../inspect/NodeInspectPanel';
 import { VectorFormView } from '../inspect/VectorFormView';
 import { Dock } from '../workbench/Dock';
+import { WorkbenchLayout } from '../workbench/WorkbenchLayout';
 
 const AUTOSAVE_TEXT: Record<AutosaveStatus, string> = {
   idle: '',
@@ -65,10 +66,10 @@ function Workbench() {
       const draft = await api.loadDraft();
       if (cancelled) return;
       if (draft) editorStore.getState().load(draft.graph, draft.filePath, draft.dirty);
+      else await startOnFirstTemplate().catch(() => undefined); // an empty canvas still explains itself
       setInfo(appInfo);
       setReady(true);
       stopAutosave = startAutosave((status, detail) => setAutosave({ status, detail }));
-      if (draft && draft.graph.nodes.length > 0) setTimeout(() => void flow.fitView(), 50);
     })().catch((e: Error) => editorStore.getState().notify({ kind: 'error', text: `Cannot reach the workbench service: ${e.message}` }));
     return () => {
       cancelled = true;
@@ -96,21 +97,23 @@ function Workbench() {
   return (
     <div className="workbench" aria-busy={!ready} data-ready={ready}>
       <Toolbar />
-      <main className="workbench-body">
-        <Palette />
-        <div className="center-column">
-          <Canvas />
-          <Dock />
-        </div>
-        <aside className="side-panel">
-          <ParamPanel />
-          <NodeInspectPanel />
-          <ErrorList />
-        </aside>
+      <main className="workbench-main">
+        <WorkbenchLayout
+          palette={<Palette />}
+          canvas={<Canvas />}
+          dock={<Dock />}
+          side={
+            <aside className="side-panel">
+              <ParamPanel />
+              <NodeInspectPanel />
+              <ErrorList />
+            </aside>
+          }
+        />
       </main>
       <StatusBar info={info} autosave={autosave} />
-      {dialog && <FileDialog request={dialog} onClose={() => setDialog(null)} />}
-      {modelDialog && <ModelDialog request={modelDialog} nativeDialogs={info?.nativeDialogs ?? false} onClose={() => setModelDialog(null)} />}
+      {dialog && <FileDialog request={dialog} workingFolder={info?.workingFolder} onClose={() => setDialog(null)} />}
+      {modelDialog && <ModelDialog request={modelDialog} nativeDialogs={info?.nativeDialogs ?? false} workingFolder={info?.workingFolder} onClose={() => setModelDialog(null)} />}
       <VectorFormView />
     </div>
   );

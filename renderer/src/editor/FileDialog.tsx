@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/workbench-api';
 import { DialogFrame } from './DialogFrame';
+import { ResolvedPath } from './ResolvedPath';
 import { downloadGraph, openGraph, openUploaded, saveGraphTo, type FileDialogRequest } from './file-actions';
 
 /**
  * The browser host's open/save dialog: a path on the host machine (where the host runs, which may
  * be a remote box behind an SSH tunnel), or an upload/download through the browser.
  */
-export function FileDialog({ request, onClose }: { request: FileDialogRequest; onClose: () => void }) {
+export function FileDialog({ request, workingFolder, onClose }: { request: FileDialogRequest; workingFolder?: string; onClose: () => void }) {
   const [path, setPath] = useState(request.mode === 'save' ? request.suggestedPath : '');
   const [recent, setRecent] = useState<string[]>([]);
   const upload = useRef<HTMLInputElement>(null);
@@ -50,6 +51,7 @@ export function FileDialog({ request, onClose }: { request: FileDialogRequest; o
     >
       <label htmlFor="file-dialog-path">Path on the host</label>
       <input id="file-dialog-path" ref={input} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+      <ResolvedPath path={path} workingFolder={workingFolder} verb={request.mode === 'open' ? 'Reads' : 'Writes'} />
       <div className="dialog-buttons">
         <button type="submit">{request.mode === 'open' ? 'Open' : 'Save'}</button>
         {request.mode === 'open' ? (

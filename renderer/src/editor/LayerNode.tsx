@@ -16,7 +16,7 @@ function onHandleKey(event: KeyboardEvent, nodeId: string, side: 'source' | 'tar
   else if (connectFrom) connect(connectFrom, nodeId);
 }
 
-function LayerNodeView({ id, selected }: NodeProps) {
+function LayerNodeView({ id, selected, sourcePosition = Position.Bottom, targetPosition = Position.Top }: NodeProps) {
   const node = useEditor((s) => s.doc.nodes.find((n) => n.id === id));
   const summary = useEditor((s) => s.compiled.nodes[id]);
   const errors = useEditor((s) => s.compiled.errors).filter((e) => e.nodeId === id);
@@ -29,7 +29,7 @@ function LayerNodeView({ id, selected }: NodeProps) {
       {node.kind !== 'input' && (
         <Handle
           type="target"
-          position={Position.Top}
+          position={targetPosition}
           role="button"
           tabIndex={0}
           aria-label={`${node.name} input`}
@@ -58,7 +58,7 @@ function LayerNodeView({ id, selected }: NodeProps) {
       {node.kind !== 'output' && (
         <Handle
           type="source"
-          position={Position.Bottom}
+          position={sourcePosition}
           role="button"
           tabIndex={0}
           aria-label={`${node.name} output`}

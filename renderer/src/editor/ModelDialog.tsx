@@ -4,6 +4,7 @@ import { api } from '../api/workbench-api';
 import { useEditor } from './editor-store-context';
 import { exportModelTo, importModelFrom, type ModelDialogRequest } from './model-actions';
 import { DialogFrame } from './DialogFrame';
+import { ResolvedPath } from './ResolvedPath';
 
 const FORMAT_LABEL: Record<ModelExportFormat, string> = { onnx: 'ONNX', pytorch: 'PyTorch' };
 
@@ -21,7 +22,7 @@ function decodeSource(value: string): ModelWeightsSource {
  * open graph, and the host path to write or read. With native dialogs (Electron) the path is asked
  * for by the shell instead.
  */
-export function ModelDialog({ request, nativeDialogs, onClose }: { request: ModelDialogRequest; nativeDialogs: boolean; onClose: () => void }) {
+export function ModelDialog({ request, nativeDialogs, workingFolder, onClose }: { request: ModelDialogRequest; nativeDialogs: boolean; workingFolder?: string; onClose: () => void }) {
   const graphName = useEditor((s) => s.doc.name);
   const [format, setFormat] = useState<ModelExportFormat>(request.mode === 'export' ? request.format : 'onnx');
   const [runs, setRuns] = useState<RunSummary[]>([]);
@@ -84,6 +85,7 @@ export function ModelDialog({ request, nativeDialogs, onClose }: { request: Mode
         <>
           <label htmlFor="model-dialog-path">{request.mode === 'import' ? 'ONNX file on the host' : format === 'onnx' ? 'File on the host' : 'Folder on the host'}</label>
           <input id="model-dialog-path" ref={input} value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+          <ResolvedPath path={path} workingFolder={workingFolder} verb={request.mode === 'import' ? 'Reads' : 'Writes'} />
         </>
       )}
       <div className="dialog-buttons">

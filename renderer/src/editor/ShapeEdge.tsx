@@ -1,4 +1,4 @@
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, Position, type EdgeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatShape } from '../../../core/graph/shape';
 import { useStore } from 'zustand';
@@ -15,6 +15,8 @@ function ShapeEdgeView({ id, source, target, sourceX, sourceY, targetX, targetY,
   const norms = flow ? normsAtShownStep({ flow, scrub }) : {};
   const norm = flow ? edgeNorm(edges, norms, source, target) : null;
   const color = norm !== null ? normColor(norm, Object.values(norms)) : null;
+  // Across the canvas the gap between nodes is narrow and wide open below: the norm goes under the shape, not beside it.
+  const across = sourcePosition === Position.Right;
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   return (
     <>
@@ -38,7 +40,7 @@ function ShapeEdgeView({ id, source, target, sourceX, sourceY, targetX, targetY,
           <div
             className="edge-norm nodrag nopan"
             data-testid={`edge-norm-${id}`}
-            style={{ color: color ?? undefined, transform: `translate(0, -50%) translate(${labelX + 34}px, ${labelY}px)` }}
+            style={{ color: color ?? undefined, transform: across ? `translate(-50%, 0) translate(${labelX}px, ${labelY + 11}px)` : `translate(0, -50%) translate(${labelX + 34}px, ${labelY}px)` }}
             title="||dW|| of the layer this edge leaves (or the nearest one above it) at the scrubbed step"
           >
             ‖dW‖ {norm.toExponential(1)}

@@ -26,6 +26,7 @@ export function Toolbar() {
   }, []);
   const run = (c: Parameters<typeof runCommand>[0]) => runCommand(c, flow);
   const title = filePath ? filePath.split(/[\\/]/).pop() : name;
+  const trainability = `Cannot train: ${errors[0]?.message ?? 'the graph is incomplete'}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`;
   useEffect(() => {
     document.title = `${title}${dirty ? ' •' : ''} — CNN Workbench`;
   }, [title, dirty]);
@@ -34,7 +35,7 @@ export function Toolbar() {
     <header className="toolbar">
       <div className="toolbar-title">
         <strong>CNN Workbench</strong>
-        <span className="file-name" aria-label="Document">
+        <span className="file-name" aria-label="Document" title={filePath ?? name}>
           {title}
           {dirty ? ' •' : ''}
         </span>
@@ -47,7 +48,7 @@ export function Toolbar() {
           aria-label="Start from a template"
           value=""
           onChange={(e) => {
-            if (e.target.value) void startFromTemplate(e.target.value).then(() => setTimeout(() => void flow.fitView(), 50));
+            if (e.target.value) void startFromTemplate(e.target.value);
           }}
         >
           <option value="">Template…</option>
@@ -113,8 +114,8 @@ export function Toolbar() {
         <span>
           <span className="muted">MACs</span> <strong data-testid="total-macs">{formatCompact(totals.macs)}</strong>
         </span>
-        <span role="status" aria-label="Trainability" className={ok ? 'trainable' : 'untrainable'}>
-          {ok ? 'Ready to train' : `Cannot train: ${errors[0]?.message ?? 'the graph is incomplete'}${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`}
+        <span role="status" aria-label="Trainability" className={ok ? 'trainable' : 'untrainable'} title={ok ? undefined : trainability}>
+          {ok ? 'Ready to train' : trainability}
         </span>
       </div>
     </header>

@@ -3,6 +3,7 @@ import type { MenuCommand } from '../../../core/api/contract';
 import { editorStore } from './editor-store-context';
 import { newGraph, openGraph, saveGraph, saveGraphAs } from './file-actions';
 import { importOnnx, openExportDialog } from './model-actions';
+import { canvasDirection, fitLegibly } from './viewport';
 
 function isTextField(el: Element | null): boolean {
   return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || (el instanceof HTMLElement && el.isContentEditable);
@@ -51,11 +52,11 @@ export function runCommand(command: MenuCommand, flow: ReactFlowInstance | null)
     case 'selectAll':
       return s.selectAll();
     case 'autoLayout':
-      s.layout();
-      setTimeout(() => void flow?.fitView({ duration: 200 }), 0);
+      s.layout(canvasDirection());
+      setTimeout(() => flow && fitLegibly(flow, { duration: 200 }), 0);
       return;
     case 'fitView':
-      return void flow?.fitView({ duration: 200 });
+      return void (flow && fitLegibly(flow, { duration: 200 }));
     case 'toggleMiniMap':
       return s.toggleMiniMap();
   }

@@ -1,7 +1,11 @@
 import type { GraphFile, OpenGraphResult } from '../../../core/api/contract';
 import { emptyGraph } from '../document/node-factory';
 import { api } from '../api/workbench-api';
+import { autoLayout } from '../document/auto-layout';
 import { editorStore } from './editor-store-context';
+import { canvasDirection } from './viewport';
+
+export const FIRST_TEMPLATE = 'simplenn-3layer';
 
 /** What the browser's own file dialog (FileDialog) is asked to do; Electron uses native dialogs instead. */
 export type FileDialogRequest = { mode: 'open' } | { mode: 'save'; suggestedPath: string };
@@ -25,9 +29,19 @@ export function newGraph(): void {
   state().notify({ kind: 'info', text: 'New graph (Undo brings the previous one back).' });
 }
 
+/** The template laid out for the canvas it is shown on (across a wide one, down a tall one). */
+async function templateForCanvas(id: string): Promise<GraphFile> {
+  return autoLayout(await api.getTemplate(id), canvasDirection());
+}
+
+/** The first start (no draft in the workspace): the simpleNN 3-layer template, not undoable. */
+export async function startOnFirstTemplate(): Promise<void> {
+  state().load(await templateForCanvas(FIRST_TEMPLATE), null, false);
+}
+
 export async function startFromTemplate(id: string): Promise<void> {
   try {
-    const graph = await api.getTemplate(id);
+    const graph = await templateForCanvas(id);
     state().replace(graph, null);
     state().notify({ kind: 'info', text: `Started from the template "${graph.name}".` });
   } catch (e) {

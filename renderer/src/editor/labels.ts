@@ -45,3 +45,8 @@ export function formatCompact(n: number): string {
   for (const [size, suffix] of units) if (n >= size) return `${Number((n / size).toPrecision(3))}${suffix}`;
   return String(n);
 }
+
+/** "1 epoch", "3 epochs": a count with its noun in the right number. */
+export function countOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

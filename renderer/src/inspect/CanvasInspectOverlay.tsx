@@ -78,7 +78,7 @@ function EdgeLegend() {
 /** The canvas corner: the chosen instance and the legend of the edge colours. */
 export function CanvasInspectOverlay() {
   return (
-    <Panel position="top-right" className="canvas-inspect">
+    <Panel position="bottom-right" className="canvas-inspect">
       <InstancePicker />
       <EdgeLegend />
     </Panel>

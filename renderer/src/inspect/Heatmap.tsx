@@ -52,7 +52,7 @@ export function HistogramHeatmap({ histograms, steps, marked, label }: { histogr
         <span>{hi.toPrecision(3)}</span>
         <span>{lo.toPrecision(3)}</span>
       </div>
-      <canvas ref={ref} className="pixelated" style={{ width: 420, height: 140 }} />
+      <canvas ref={ref} className="pixelated heatmap-canvas" />
       <figcaption className="muted">
         {label}: steps {steps[0] ?? '–'} … {steps[steps.length - 1] ?? '–'} (red: scrubbed step; values beyond the axis are in its first/last row)
       </figcaption>

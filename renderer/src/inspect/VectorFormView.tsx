@@ -6,10 +6,12 @@ import { inspectStore, inspectTarget } from './inspect-store';
 import { MatrixCanvas } from './MatrixCanvas';
 
 const MAX_CHANNELS = 4;
+const MAX_MATRIX_HEIGHT = 120;
 
 function MatrixView({ id, symbol, meaning, m, width, hoverColumn, onHoverColumn }: { id: string; symbol: string; meaning: string; m: MatrixData; width: number; hoverColumn?: number | null; onHoverColumn?: (c: number | null) => void }) {
   const at = useCallback((r: number, c: number) => m.values[r + m.rows * c], [m]);
-  const height = Math.max(12, Math.min(220, (m.rows * width) / Math.max(m.cols, 1)));
+  // At most 120 px tall, so all six matrices fit a 900 px window beside the input without scrolling.
+  const height = Math.max(12, Math.min(MAX_MATRIX_HEIGHT, (m.rows * width) / Math.max(m.cols, 1)));
   return (
     <figure className="vf-matrix">
       <figcaption>
@@ -139,8 +141,10 @@ export function VectorFormView() {
                 <MatrixView id="W" symbol="Wᵐ" meaning="dᵐ⁺¹ × h h d" m={view.W} width={Math.min(620, Math.max(160, view.W.cols * 6))} />
                 <MatrixView id="S" symbol="Sᵐ = Wᵐ φ(pad(Zᵐ)) + bᵐ1ᵀ" meaning="dᵐ⁺¹ × a_conv b_conv" m={view.S} width={620} hoverColumn={column} />
                 <MatrixView id="dS" symbol="∂ξ/∂Sᵐ" meaning="dᵐ⁺¹ × a_conv b_conv (v after σ')" m={view.dS} width={620} hoverColumn={column} />
-                <MatrixView id="dW" symbol="∂ξ/∂Wᵐ = (∂ξ/∂Sᵐ) φ(pad(Zᵐ))ᵀ" meaning="dᵐ⁺¹ × h h d" m={view.dW} width={Math.min(620, Math.max(160, view.dW.cols * 6))} />
-                <MatrixView id="db" symbol="∂ξ/∂bᵐ = (∂ξ/∂Sᵐ)1" meaning="dᵐ⁺¹ × 1" m={view.db} width={40} />
+                <div className="vf-row">
+                  <MatrixView id="dW" symbol="∂ξ/∂Wᵐ = (∂ξ/∂Sᵐ) φ(pad(Zᵐ))ᵀ" meaning="dᵐ⁺¹ × h h d" m={view.dW} width={Math.min(520, Math.max(160, view.dW.cols * 6))} />
+                  <MatrixView id="db" symbol="∂ξ/∂bᵐ = (∂ξ/∂Sᵐ)1" meaning="dᵐ⁺¹ × 1" m={view.db} width={40} />
+                </div>
               </div>
             </div>
           </>

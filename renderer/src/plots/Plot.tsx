@@ -23,6 +23,9 @@ interface PlotProps {
   logY?: boolean;
 }
 
+/** Tick steps for a count axis: 1, 2, 5, 10, 20, 50, ... (uPlot picks the smallest that leaves room for the labels). */
+const INTEGER_INCREMENTS = Array.from({ length: 24 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
+
 /** A uPlot chart created once and fed with setData: cheap with thousands of points. */
 export function Plot({ title, data, series, version, width = 300, height = 150, xLabel = 'step', logY = false }: PlotProps) {
   const host = useRef<HTMLDivElement>(null);
@@ -36,7 +39,8 @@ export function Plot({ title, data, series, version, width = 300, height = 150, 
       width,
       height,
       scales: { x: { time: false }, y: logY ? { distr: 3 } : {} },
-      axes: [{ label: xLabel, size: 30, labelSize: 14 }, { size: 50 }],
+      // x is a step or epoch count: ticks at whole numbers only.
+      axes: [{ label: xLabel, size: 30, labelSize: 14, incrs: INTEGER_INCREMENTS }, { size: 50 }],
       legend: { live: false },
       series: [
         { label: xLabel },

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { DataImage, DataSpec, RunDetail } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
 import { ImageCanvas } from '../training/DataPreviewView';
+import { countOf } from '../editor/labels';
 import { RunCharts } from './RunCharts';
 
 const GALLERY = 24;
@@ -35,7 +36,7 @@ export function RunView({ run, onClose }: { run: RunDetail; onClose: () => void 
           </button>
         </header>
         <p className="muted">
-          {s.optimizer ?? '?'} on {s.dataset}, backend {s.backend}, {s.lastStep ?? 0} steps, {s.lastEpoch ?? 0} epochs, {(s.wallMs / 1000).toFixed(1)} s
+          {s.optimizer ?? '?'} on {s.dataset}, backend {s.backend}, {countOf(s.lastStep ?? 0, 'step')}, {countOf(s.lastEpoch ?? 0, 'epoch')}, {(s.wallMs / 1000).toFixed(1)} s
           {s.bestValAccuracy !== null ? `, best validation accuracy ${(100 * s.bestValAccuracy).toFixed(2)}%` : ''}
         </p>
         <RunCharts runs={[run]} />

@@ -45,6 +45,8 @@ export function RunsPanel() {
     act(async () => {
       const run = await api.getRun(runId);
       editorStore.getState().replace(run.graph, null);
+      // The status bar names what the editor now holds (not the template or file before it).
+      editorStore.getState().notify({ kind: 'info', text: `Loaded the graph of run ${run.summary.name} (${runId}).` });
       inspectStore.getState().setWeightsRun(runId);
       const data = (run.hyperParameters as { data?: unknown }).data;
       if (data === 'sample' || data === 'fashion-mnist') setForm({ dataKind: data });
@@ -77,91 +79,95 @@ export function RunsPanel() {
           </span>
         )}
       </div>
-      <table className="runs-table" aria-label="Runs list">
-        <thead>
-          <tr>
-            <th />
-            <th>Name</th>
-            <th>Status</th>
-            <th>Started</th>
-            <th>Best val. acc.</th>
-            <th>Optimizer</th>
-            <th>Backend</th>
-            <th>Steps</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => (
-            <tr key={r.id} data-run-id={r.id} aria-label={`Run ${r.name}`}>
-              <td>
-                <input type="checkbox" aria-label={`Choose ${r.name}`} checked={chosen.includes(r.id)} onChange={() => toggle(r.id)} />
-              </td>
-              <td>
-                {editing?.runId === r.id && editing.kind === 'rename' ? (
-                  <form
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      void act(() => api.renameRun(r.id, editing.text)).then(() => setEditing(null));
-                    }}
-                  >
-                    <input aria-label={`New name for ${r.name}`} autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
-                  </form>
-                ) : (
-                  r.name
-                )}
-              </td>
-              <td className={`status-${r.status}`}>{r.status}</td>
-              <td>{formatDate(r.startedAt)}</td>
-              <td className="num">{r.bestValAccuracy !== null ? `${(100 * r.bestValAccuracy).toFixed(2)}%` : '—'}</td>
-              <td>{r.optimizer ?? '—'}</td>
-              <td>{r.backend}</td>
-              <td className="num">{r.lastStep ?? 0}</td>
-              <td className="row-actions">
-                <button type="button" className="small" onClick={() => void act(async () => setOpened(await api.getRun(r.id)))}>
-                  Open
-                </button>
-                <button type="button" className="small" onClick={() => void loadIntoEditor(r.id)}>
-                  Load into editor
-                </button>
-                <button type="button" className="small" disabled={!r.resumable} onClick={() => void continueRun(r.id)}>
-                  Continue
-                </button>
-                <button type="button" className="small" onClick={() => setEditing({ runId: r.id, kind: 'rename', text: r.name })}>
-                  Rename
-                </button>
-                {editing?.runId === r.id && editing.kind === 'export' ? (
-                  <form
-                    className="inline"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      void act(() => api.exportRun(r.id, editing.text), `Exported ${r.name} to ${editing.text}`).then(() => setEditing(null));
-                    }}
-                  >
-                    <input aria-label={`Export path for ${r.name}`} autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
-                    <button type="submit" className="small">
-                      Write
-                    </button>
-                  </form>
-                ) : (
-                  <button type="button" className="small" onClick={() => setEditing({ runId: r.id, kind: 'export', text: `${r.name}.cnnwb` })}>
-                    Export
-                  </button>
-                )}
-                {confirmDelete === r.id ? (
-                  <button type="button" className="small danger" onClick={() => void act(() => api.deleteRun(r.id), `Deleted ${r.name}`).then(() => setConfirmDelete(null))}>
-                    Confirm delete
-                  </button>
-                ) : (
-                  <button type="button" className="small" disabled={r.live} onClick={() => setConfirmDelete(r.id)}>
-                    Delete
-                  </button>
-                )}
-              </td>
+      <div className="runs-table-scroll">
+        <table className="runs-table" aria-label="Runs list">
+          <thead>
+            <tr>
+              <th />
+              <th>Name</th>
+              <th>Status</th>
+              <th>Started</th>
+              <th>Best val. acc.</th>
+              <th>Optimizer</th>
+              <th>Backend</th>
+              <th>Steps</th>
+              <th className="row-actions">Actions</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.id} data-run-id={r.id} aria-label={`Run ${r.name}`}>
+                <td>
+                  <input type="checkbox" aria-label={`Choose ${r.name}`} checked={chosen.includes(r.id)} onChange={() => toggle(r.id)} />
+                </td>
+                <td>
+                  {editing?.runId === r.id && editing.kind === 'rename' ? (
+                    <form
+                      onSubmit={(e) => {
+                        e.preventDefault();
+                        void act(() => api.renameRun(r.id, editing.text)).then(() => setEditing(null));
+                      }}
+                    >
+                      <input aria-label={`New name for ${r.name}`} autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
+                    </form>
+                  ) : (
+                    r.name
+                  )}
+                </td>
+                <td className={`status-${r.status}`}>{r.status}</td>
+                <td>{formatDate(r.startedAt)}</td>
+                <td className="num">{r.bestValAccuracy !== null ? `${(100 * r.bestValAccuracy).toFixed(2)}%` : '—'}</td>
+                <td>{r.optimizer ?? '—'}</td>
+                <td>{r.backend}</td>
+                <td className="num">{r.lastStep ?? 0}</td>
+                <td className="row-actions">
+                  <div className="row-actions-buttons">
+                    <button type="button" className="small" onClick={() => void act(async () => setOpened(await api.getRun(r.id)))}>
+                      Open
+                    </button>
+                    <button type="button" className="small" onClick={() => void loadIntoEditor(r.id)}>
+                      Load into editor
+                    </button>
+                    <button type="button" className="small" disabled={!r.resumable} onClick={() => void continueRun(r.id)}>
+                      Continue
+                    </button>
+                    <button type="button" className="small" onClick={() => setEditing({ runId: r.id, kind: 'rename', text: r.name })}>
+                      Rename
+                    </button>
+                    {editing?.runId === r.id && editing.kind === 'export' ? (
+                      <form
+                        className="inline"
+                        onSubmit={(e) => {
+                          e.preventDefault();
+                          void act(() => api.exportRun(r.id, editing.text), `Exported ${r.name} to ${editing.text}`).then(() => setEditing(null));
+                        }}
+                      >
+                        <input aria-label={`Export path for ${r.name}`} autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
+                        <button type="submit" className="small">
+                          Write
+                        </button>
+                      </form>
+                    ) : (
+                      <button type="button" className="small" onClick={() => setEditing({ runId: r.id, kind: 'export', text: `${r.name}.cnnwb` })}>
+                        Export
+                      </button>
+                    )}
+                    {confirmDelete === r.id ? (
+                      <button type="button" className="small danger" onClick={() => void act(() => api.deleteRun(r.id), `Deleted ${r.name}`).then(() => setConfirmDelete(null))}>
+                        Confirm delete
+                      </button>
+                    ) : (
+                      <button type="button" className="small" disabled={r.live} onClick={() => setConfirmDelete(r.id)}>
+                        Delete
+                      </button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {runs.length === 0 && <p className="muted">No runs in this workspace yet.</p>}
       {opened && <RunView run={opened} onClose={() => setOpened(null)} />}
       {compared && <CompareView runs={compared} onClose={() => setCompared(null)} />}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { BackendInfo, ImportedWeightsInfo, TrainingSettings } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
@@ -46,6 +46,19 @@ function formatSeconds(s: number | null): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/**
+ * images/s averaged over the last steps (each new step weighs 1/5), so one short step (the
+ * last, partial batch of an epoch) does not make the figure jump; starts afresh with a new run.
+ */
+function useSmoothedRate(step: number, rate: number): number {
+  const last = useRef({ step: -1, value: 0 });
+  if (step !== last.current.step) {
+    const fresh = last.current.step < 0 || step < last.current.step || last.current.value === 0;
+    last.current = { step, value: fresh ? rate : 0.8 * last.current.value + 0.2 * rate };
+  }
+  return rate === 0 ? 0 : last.current.value;
+}
+
 /** Data, optimizer and settings; start, pause, resume, stop; progress; live plots. */
 export function TrainPanel() {
   const form = useTraining((s) => s.form);
@@ -59,6 +72,7 @@ export function TrainPanel() {
   const totalSteps = useTraining((s) => s.totalSteps);
   const epoch = useTraining((s) => s.epoch);
   const imagesPerSec = useTraining((s) => s.imagesPerSec);
+  const smoothedRate = useSmoothedRate(step, imagesPerSec);
   const secondsLeft = useTraining((s) => s.secondsLeft);
   const testAccuracy = useTraining((s) => s.testAccuracy);
   const series = useTraining((s) => s.series);
@@ -238,7 +252,7 @@ export function TrainPanel() {
           <span data-testid="progress-step">
             step {step}/{totalSteps || '?'} · epoch {epoch}
           </span>
-          <span data-testid="images-per-sec">{Math.round(imagesPerSec)} images/s</span>
+          <span data-testid="images-per-sec">{Math.round(smoothedRate)} images/s</span>
           <span data-testid="time-left">{status === 'running' ? `${formatSeconds(secondsLeft)} left` : ''}</span>
           {backendUsed && <span className="muted" data-testid="backend-used">backend: {backendUsed}</span>}
           {testAccuracy !== null && <span data-testid="test-accuracy">test accuracy {(100 * testAccuracy).toFixed(2)}%</span>}

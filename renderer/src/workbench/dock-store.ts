@@ -2,5 +2,35 @@ import { createStore } from 'zustand/vanilla';
 
 export type DockTab = 'train' | 'gradients' | 'activations' | 'runs';
 
-/** Which panel of the dock under the canvas is showing, and whether the dock is open (closed at start: the canvas gets the room until a tab is chosen). */
-export const dockStore = createStore<{ tab: DockTab; open: boolean }>(() => ({ tab: 'train', open: false }));
+/** The dock's height when open, before anyone has resized it. */
+export const DOCK_DEFAULT_HEIGHT = 360;
+const SAVED_KEY = 'cnnwb.dock';
+
+interface DockState {
+  tab: DockTab;
+  /** Closed at the first start (the canvas gets the room until a tab is chosen); remembered after. */
+  open: boolean;
+  /** Height in CSS px when open; remembered between starts. */
+  height: number;
+}
+
+function saved(): Partial<DockState> {
+  try {
+    const value = JSON.parse(localStorage.getItem(SAVED_KEY) ?? '{}') as Partial<DockState>;
+    return { open: value.open === true, ...(Number.isFinite(value.height) && value.height! > 0 ? { height: value.height } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/** Which panel of the dock under the canvas is showing, whether the dock is open, and how tall it is. */
+export const dockStore = createStore<DockState>(() => ({ tab: 'train', open: false, height: DOCK_DEFAULT_HEIGHT, ...saved() }));
+
+dockStore.subscribe((s, before) => {
+  if (s.open === before.open && s.height === before.height) return;
+  try {
+    localStorage.setItem(SAVED_KEY, JSON.stringify({ open: s.open, height: s.height }));
+  } catch {
+    // A storage that refuses (private mode, full) only costs remembering the dock.
+  }
+});

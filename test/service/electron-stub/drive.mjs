@@ -1,34 +1,79 @@
 // node drive.mjs <out/main/index.js> <workspace.db> <save-path> [export-folder]: runs Electron main against the stub,
-// exercises its IPC handlers like the preload would, prints one JSON report.
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
+// exercises its IPC handlers like the preload would and its security handlers like Chromium would,
+// prints one JSON report.
+import { APP_PAGE, call, launchMain } from './launch.mjs';
 
-register('./hooks.mjs', import.meta.url);
 const [mainPath, db, savePath, exportFolder] = process.argv.slice(2);
-process.argv = [process.argv[0], mainPath, '--db', db];
-await import(pathToFileURL(mainPath).href);
-const stub = globalThis.__electronStub;
-for (let i = 0; i < 200 && stub.windows.length === 0 && stub.exitCode === null; i++) await new Promise((r) => setTimeout(r, 25));
+const stub = await launchMain(mainPath, ['--db', db]);
+const fromApp = (name, args) => call(stub, APP_PAGE, name, args);
 
-const fromApp = { senderFrame: { url: 'file:///app/out/renderer/index.html' } };
-const fromWeb = { senderFrame: { url: 'https://evil.example/' } };
-const call = async (event, name, args) => {
-  try {
-    return { result: await stub.handlers.get(`workbench:call:${name}`)(event, args) };
-  } catch (e) {
-    return { error: e.message };
-  }
-};
-const graph = (await call(fromApp, 'getTemplate', ['lenet5'])).result;
+const graph = (await fromApp('getTemplate', ['lenet5'])).result;
 stub.nextSave = { canceled: false, filePath: savePath };
-const savedWithDialog = await call(fromApp, 'saveGraphFile', [null, graph]);
+const savedWithDialog = await fromApp('saveGraphFile', [null, graph]);
 stub.nextOpen = { canceled: true, filePaths: [] };
-const openCancelled = await call(fromApp, 'openGraphFile', [null]);
+const openCancelled = await fromApp('openGraphFile', [null]);
 stub.nextOpen = { canceled: false, filePaths: [exportFolder ?? '/nonexistent'] };
-const exportedWithDialog = await call(fromApp, 'exportModel', [{ format: 'pytorch', graph, weights: { kind: 'none' }, path: null }]);
+const exportedWithDialog = await fromApp('exportModel', [{ format: 'pytorch', graph, weights: { kind: 'none' }, path: null }]);
 stub.nextOpen = { canceled: true, filePaths: [] };
-const importCancelled = await call(fromApp, 'importModel', [null]);
+const importCancelled = await fromApp('importModel', [null]);
 await new Promise((r) => setTimeout(r, 100));
+
+// Security: what main decides when Chromium asks.
+const contents = stub.contents[0];
+const serve = stub.protocols.get('app');
+const fetched = async (url) => {
+  const response = await serve(new Request(url));
+  return { status: response.status, type: response.headers.get('content-type'), csp: response.headers.get('content-security-policy'), length: (await response.arrayBuffer()).byteLength };
+};
+const permission = (name, requestingUrl) => new Promise((resolve) => stub.session.permissionRequest(contents, name, resolve, { requestingUrl }));
+const headers = await new Promise((resolve) =>
+  stub.session.headersReceived({ url: 'https://example.org/', responseHeaders: { 'content-security-policy': ["default-src *"], 'x-other': ['1'] } }, resolve),
+);
+const windowOpen = (url) => contents.windowOpenHandler({ url }).action;
+const security = {
+  schemes: stub.schemes,
+  refusedFrom: {
+    web: await call(stub, 'https://evil.example/', 'appInfo', []),
+    downloadedFile: await call(stub, 'file:///home/user/Downloads/evil.html', 'saveGraphFile', [savePath + '.evil', graph]),
+    appFileOnDisk: await call(stub, `file://${mainPath.replace(/main\/index\.js$/, 'renderer/index.html')}`, 'appInfo', []),
+    appPageInAFrame: await call(stub, APP_PAGE, 'appInfo', [], { url: 'https://evil.example/' }),
+    otherPathOnAppOrigin: await call(stub, 'app://workbench/evil.html', 'appInfo', []),
+  },
+  fromAppWithHash: await call(stub, `${APP_PAGE}#/runs`, 'appInfo', []),
+  navigationPrevented: Object.fromEntries(
+    ['file:///home/user/Downloads/evil.html', 'https://example.org/', `${APP_PAGE}?x=1`, 'app://workbench/other.html'].map((url) => [url, contents.fire('will-navigate', url)]),
+  ),
+  redirectPrevented: contents.fire('will-redirect', 'https://example.org/'),
+  webviewPrevented: contents.fire('will-attach-webview'),
+  windowOpen: {
+    https: windowOpen('https://www.csie.ntu.edu.tw/~cjlin/papers/cnn/'),
+    file: windowOpen('file:///etc/passwd'),
+    javascript: windowOpen('javascript:alert(1)'),
+    credentials: windowOpen('https://user:pw@example.org/'),
+    custom: windowOpen('ms-settings:privacy'),
+  },
+  openedExternally: stub.opened,
+  permissions: {
+    clipboardFromApp: await permission('clipboard-sanitized-write', APP_PAGE),
+    clipboardFromElsewhere: await permission('clipboard-sanitized-write', 'https://evil.example/'),
+    media: await permission('media', APP_PAGE),
+    geolocation: await permission('geolocation', APP_PAGE),
+    notifications: await permission('notifications', APP_PAGE),
+    openExternal: await permission('openExternal', APP_PAGE),
+    check: { clipboard: stub.session.permissionCheck(contents, 'clipboard-sanitized-write', 'app://workbench'), hid: stub.session.permissionCheck(contents, 'hid', 'app://workbench') },
+    device: stub.session.devicePermission({ deviceType: 'usb' }),
+  },
+  headersReceived: headers,
+  protocol: {
+    page: await fetched(APP_PAGE),
+    traversal: await fetched('app://workbench/../../package.json'),
+    encodedTraversal: await fetched('app://workbench/%2e%2e/%2e%2e/package.json'),
+    slashTraversal: await fetched('app://workbench/..%2F..%2Fpackage.json'),
+    otherHost: await fetched('app://elsewhere/index.html'),
+    missing: await fetched('app://workbench/nope.js'),
+  },
+};
+
 console.log(
   JSON.stringify({
     channels: [...stub.handlers.keys()].sort(),
@@ -36,17 +81,20 @@ console.log(
     loaded: stub.loaded,
     exitCode: stub.exitCode,
     errors: stub.errors,
-    appInfo: await call(fromApp, 'appInfo', []),
-    refused: await call(fromWeb, 'appInfo', []),
-    notArray: await call(fromApp, 'appInfo', 'x'),
+    appInfo: await fromApp('appInfo', []),
+    templates: (await fromApp('listTemplates', [])).result?.map((t) => t.id),
+    notArray: await fromApp('appInfo', 'x'),
     savedWithDialog,
     openCancelled,
     exportedWithDialog,
     importCancelled,
     sent: stub.sent,
     menuLabels: stub.menus.at(-1)?.template.map((m) => m.label ?? m.role),
+    viewMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&View').submenu.map((i) => i.label ?? i.role ?? i.type),
     fileMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&File').submenu.map((i) => [i.label ?? i.type ?? i.role, i.submenu?.map?.((s) => s.label)].filter(Boolean)),
     recentMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&File').submenu.find((i) => i.label === 'Open Recent').submenu.map((i) => i.label),
+    utilityForks: stub.utilityForks.map((f) => f.script),
+    security,
   }),
 );
 process.exit(0);

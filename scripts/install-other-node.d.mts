@@ -1,0 +1,3 @@
+export const OTHER_NODE_VERSION: string;
+export function otherNodePath(): string;
+export function installOtherNode(): string;
