@@ -165,8 +165,8 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     expect(await rows.evaluateAll((trs) => trs.filter((tr) => !tr.classList.contains('differs')).length)).toBe(0);
     // No cell cut off: each shows all of its text.
     expect(await compare.locator('table.diff td, table.diff th').evaluateAll((cells) => cells.filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent))).toEqual([]);
-    await expectControlsAtTheirCentre(page, { scope: '[aria-label="Compare runs"] .run-charts' });
     await shot('05-compare');
+    await expectControlsAtTheirCentre(page, { scope: '[aria-label="Compare runs"] .run-charts' });
     await compare.getByRole('button', { name: 'Close comparison' }).click();
   });
 
