@@ -67,7 +67,7 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     const points = await sparkPoints('fc1');
     await poll(() => sparkPoints('fc1')).toBeGreaterThan(points);
     await poll(() => page.getByTestId('node-norm-conv2').textContent()).toMatch(/^‖dW‖ \d\.\de[-+]\d+$/);
-    await poll(() => page.getByRole('group', { name: 'Edge colour legend' }).textContent()).toMatch(/‖dW‖ at step \d+ \(log scale\)/);
+    await poll(() => page.getByRole('group', { name: 'Edge colour legend' }).textContent()).toMatch(/^Edges: ‖dW‖ at step \d+, log scale\d\.\de[-+]\d+\d\.\de[-+]\d+$/);
     // The previews follow the training: the first checkpoint (end of epoch 1) changes the weights they use.
     const before = await previewPixels('conv1');
     await poll(() => previewPixels('conv1'), { timeout: 90_000 }).not.toBe(before);

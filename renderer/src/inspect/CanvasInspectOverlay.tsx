@@ -65,10 +65,10 @@ function EdgeLegend() {
   const stops = [0, 0.25, 0.5, 0.75, 1].map((t) => normColor(lo * (hi / lo) ** t, [lo, hi]));
   return (
     <div className="edge-legend" role="group" aria-label="Edge colour legend">
-      <div>‖dW‖ at step {flow.steps[k]} (log scale)</div>
-      <div className="edge-legend-bar" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
-      <div className="edge-legend-ends">
+      <div>Edges: ‖dW‖ at step {flow.steps[k]}, log scale</div>
+      <div className="edge-legend-scale">
         <span>{lo.toExponential(1)}</span>
+        <span className="edge-legend-bar" style={{ background: `linear-gradient(to right, ${stops.join(', ')})` }} />
         <span>{hi.toExponential(1)}</span>
       </div>
     </div>
