@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createBackend } from '../../core/compute/registry';
+import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 import { Network } from '../../core/engine/network';
 import { compileGraph } from '../../core/graph/compile';
 import { parseGraphText } from '../../core/graph/parse';
@@ -11,14 +12,16 @@ import type { BenchData } from '../benchData';
 import { IMAGE_SIZE } from '../benchData';
 import { ProfilingBackend } from '../profilingBackend';
 import { median, timeSteps, type TimingOptions } from '../stepTimer';
-import type { SystemResult } from './result';
+import type { GpuReport, SystemResult } from './result';
+import { GpujsBackend, type GpujsStats } from '../../core/compute/gpujs/gpujsBackend';
 
 const TEMPLATE = new URL('../../resources/templates/simplenn-3layer.json', import.meta.url);
 
-export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
+/** threads: wasm-simd's thread count (all cores when absent); the other backends run one thread. */
+export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number, threads?: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
   const compiled = compileGraph(parseGraphText(readFileSync(TEMPLATE, 'utf8')));
   if (!compiled.ok) throw new Error(`template does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`);
-  const backend = new ProfilingBackend(await createBackend(backendName));
+  const backend = new ProfilingBackend(threads && backendName === 'wasm-simd' ? await WasmSimdBackend.create(threads) : await createBackend(backendName));
   const network = new Network(compiled.network!, backend, { batchCapacity: batch });
   network.initialize(1);
   const batches = Math.floor(data.count / batch);
@@ -32,14 +35,32 @@ export async function runOurs(backendName: string, data: BenchData, batch: numbe
     loss = value.meanLoss;
     if (Number.isNaN(firstLoss)) firstLoss = loss;
   };
-  const timed = timeSteps(step, timing);
+  const gpujs = backend.inner instanceof GpujsBackend ? backend.inner : null;
+  // The first step compiles every kernel (with the network's setup before it): its stats are kept apart.
+  let afterFirst: GpujsStats | null = null;
+  const timed = timeSteps(() => {
+    step();
+    if (gpujs && !afterFirst) afterFirst = { ...gpujs.stats, downloads: { ...gpujs.stats.downloads } };
+  }, timing);
+  let gpu: GpuReport | undefined;
+  if (gpujs && afterFirst) {
+    const { mode, accelerated, renderer } = gpujs.mode;
+    const first: GpujsStats = afterFirst;
+    gpu = { mode, accelerated, renderer, firstStepMs: timed.warmupMs[0], firstStepCompiles: first.compiles, firstStepCompileMs: first.compileMs, perStep: statsDelta(gpujs.stats, first, timed.runMs.length * timed.stepsPerRun + timed.warmupMs.length - 1) };
+  }
   const lastLoss = loss;
   let profile;
+  // gpujs in a GPU mode: one profiled step, each kernel waiting for the GPU so its time is its own.
+  if (gpujs?.mode.accelerated) profileSteps = 1;
   if (profileSteps > 0) {
+    const before = gpujs ? { ...gpujs.stats, downloads: { ...gpujs.stats.downloads } } : null;
+    if (gpujs) gpujs.syncKernels = true;
     backend.enabled = true;
     for (let s = 0; s < profileSteps; s++) step();
     backend.enabled = false;
+    if (gpujs) gpujs.syncKernels = false;
     profile = backend.report().map((k) => ({ ...k, ms: k.ms / profileSteps, calls: k.calls / profileSteps }));
+    if (gpujs && before && gpu) gpu.perStep = statsDelta(gpujs.stats, before, profileSteps);
   }
   const msPerStep = median(timed.runMs) / timed.stepsPerRun;
   const result = {
@@ -55,7 +76,23 @@ export async function runOurs(backendName: string, data: BenchData, batch: numbe
     lastLoss,
     notes: [],
     profile,
+    gpu,
   };
   backend.dispose();
   return result;
+}
+
+function statsDelta(now: GpujsStats, before: GpujsStats, steps: number): GpuReport['perStep'] {
+  const downloads: Record<string, number> = {};
+  for (const [why, n] of Object.entries(now.downloads)) if (n - (before.downloads[why] ?? 0) > 0) downloads[why] = (n - (before.downloads[why] ?? 0)) / steps;
+  return {
+    compiles: (now.compiles - before.compiles) / steps,
+    kernelRuns: (now.kernelRuns - before.kernelRuns) / steps,
+    uploads: (now.uploads - before.uploads) / steps,
+    uploadedValues: (now.uploadedValues - before.uploadedValues) / steps,
+    uploadMs: (now.uploadMs - before.uploadMs) / steps,
+    downloads,
+    downloadedValues: (now.downloadedValues - before.downloadedValues) / steps,
+    downloadMs: (now.downloadMs - before.downloadMs) / steps,
+  };
 }

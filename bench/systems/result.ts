@@ -19,6 +19,24 @@ export interface SystemResult {
   notes: string[];
   profile?: KernelTime[];
   gemm?: GemmFlopsResult[];
+  /** The GEMM micro-kernel's GFLOP/s alone (L1-resident panels) per thread count (the 'gemm' child). */
+  peak?: { threads: number; gflops: number }[];
+  /** The thread count this run asked for (absent: all cores). */
+  threads?: number;
+  /** gpujs only: the gpu.js mode, and where compiles and transfers went. */
+  gpu?: GpuReport;
+}
+
+/** gpujs: mode and renderer, the first step (which compiles every kernel) apart, and one later step's transfers. */
+export interface GpuReport {
+  mode: string;
+  accelerated: boolean;
+  renderer: string | null;
+  firstStepMs: number;
+  firstStepCompiles: number;
+  firstStepCompileMs: number;
+  /** Per step after the first: kernels compiled (0: the cache works), launched, and host <-> device transfers. */
+  perStep: { compiles: number; kernelRuns: number; uploads: number; uploadedValues: number; uploadMs: number; downloads: Record<string, number>; downloadedValues: number; downloadMs: number };
 }
 
 export const RESULT_MARKER = '@@bench-result ';

@@ -45,6 +45,8 @@ export interface BackendInfo {
   dtype: string;
   ok: boolean;
   reason?: string;
+  /** What would run, where the backend knows before creating one (gpujs: mode and GL renderer). */
+  description?: string;
 }
 
 /** What startTraining answers once the worker has loaded the data and built the network. */

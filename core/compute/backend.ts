@@ -104,6 +104,7 @@ export interface ComputeBackend {
 export interface BackendFactory {
   readonly name: string;
   readonly dtype: DType;
-  available(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** `description`, when given, says what would run (e.g. the GPU's renderer) before one is created. */
+  available(): Promise<{ ok: true; description?: string } | { ok: false; reason: string }>;
   create(): Promise<ComputeBackend>;
 }

@@ -4,10 +4,11 @@
  *
  * The automatic order comes from `npm run bench` (docs/compute.md): on a CPU the wasm-simd
  * backend trains many times faster than gpu.js (webasm/cpu modes) and the plain JS baseline.
- * Only where gpu.js reports a real GPU mode (webgl/headlessgl/webgpu) is the choice calibrated:
- * one conv-shaped GEMM is timed on both and the faster wins.
+ * Only where gpu.js reports a real GPU mode (headlessgl/webgl2/webgl) is the choice calibrated:
+ * one conv-shaped step is timed on both and the faster wins; the reason is part of the description.
  */
 import type { BackendFactory, ComputeBackend } from './backend';
+import { timeConvStep } from './convStepTiming';
 import { gpujsFactory } from './gpujs/gpujsBackend';
 import { createJsBackend, createReferenceBackend } from './reference/typedArrayBackend';
 import { wasmSimdFactory } from './wasm/wasmBackend';
@@ -37,6 +38,8 @@ export interface BackendAvailability {
   ok: boolean;
   /** Why it cannot run here (when !ok). */
   reason?: string;
+  /** What would run, where the backend says before creating one (gpujs: mode and GL renderer). */
+  description?: string;
 }
 
 export function backendNames(): string[] {
@@ -53,7 +56,7 @@ export async function availableBackends(): Promise<BackendAvailability[]> {
   const result: BackendAvailability[] = [];
   for (const f of BACKEND_FACTORIES) {
     const a = await f.available();
-    result.push(a.ok ? { name: f.name, dtype: f.dtype, ok: true } : { name: f.name, dtype: f.dtype, ok: false, reason: a.reason });
+    result.push(a.ok ? { name: f.name, dtype: f.dtype, ok: true, ...(a.description ? { description: a.description } : {}) } : { name: f.name, dtype: f.dtype, ok: false, reason: a.reason });
   }
   return result;
 }
@@ -66,40 +69,53 @@ export async function createBackend(name: string): Promise<ComputeBackend> {
   return factory.create();
 }
 
-/** Milliseconds of one GEMM shaped like conv2's forward product (64 x 25088 x 288), after one warm-up. */
-function timeConvGemm(backend: ComputeBackend): number {
-  const m = 64;
-  const n = 14 * 14 * 128;
-  const k = 288;
-  const A = backend.allocate(m * k);
-  const B = backend.allocate(k * n);
-  const C = backend.allocate(m * n);
-  backend.fill(A, 0.01);
-  backend.fill(B, 0.02);
-  backend.gemm(false, false, m, n, k, A, B, C, false);
-  const start = performance.now();
-  backend.gemm(false, false, m, n, k, A, B, C, false);
-  backend.read(C, 1);
-  return performance.now() - start;
+/** What `auto` chose and why, in a line for the user (it ends up in the backend's description). */
+export interface BackendChoice {
+  backend: ComputeBackend;
+  reason: string;
+}
+
+/** Appends the reason for an automatic choice to the description every report shows. */
+function explained(choice: BackendChoice): ComputeBackend {
+  Object.defineProperty(choice.backend, 'description', { value: `${choice.backend.description}; auto: ${choice.reason}`, configurable: true });
+  return choice.backend;
+}
+
+/**
+ * The fastest available backend and why. Where gpu.js runs a real GPU mode, gpujs is created (it
+ * must pass its start-up check against the reference) and one conv-shaped step is timed on it and
+ * on wasm-simd; the faster wins. Everywhere else the order of BACKEND_FACTORIES decides.
+ */
+export async function chooseAutomatically(gpujs = gpujsFactory, wasmSimd: BackendFactory = wasmSimdFactory, stepInstances = 32): Promise<BackendChoice> {
+  const gpu = await gpujs.available();
+  const wasm = await wasmSimd.available();
+  const gpuMode = gpu.ok ? gpujs.mode() : null;
+  if (gpuMode?.accelerated && wasm.ok) {
+    const a = await wasmSimd.create();
+    let b: ComputeBackend;
+    try {
+      b = await gpujs.create();
+    } catch (error) {
+      return { backend: a, reason: `wasm-simd, because ${(error as Error).message}` };
+    }
+    const [ta, tb] = [timeConvStep(a, stepInstances), timeConvStep(b, stepInstances)];
+    const timings = `a conv-shaped step took ${ta.toFixed(1)} ms on wasm-simd, ${tb.toFixed(1)} ms on gpujs`;
+    (ta <= tb ? b : a).dispose();
+    return ta <= tb ? { backend: a, reason: `wasm-simd, faster here: ${timings}` } : { backend: b, reason: `gpujs, faster here: ${timings}` };
+  }
+  const gpuNote = gpuMode ? `gpu.js has no GPU mode here (${gpuMode.mode})` : `gpujs is unavailable (${gpu.ok ? '' : gpu.reason})`;
+  for (const f of BACKEND_FACTORIES) {
+    const a = await f.available();
+    if (a.ok) return { backend: await f.create(), reason: f.name === 'wasm-simd' ? `wasm-simd, the fastest on a CPU; ${gpuNote}` : `${f.name}, the first that runs here` };
+  }
+  return { backend: createReferenceBackend(), reason: 'reference, nothing else runs here' };
 }
 
 /**
  * The backend to train with: the named one when `preference` names one (errors say why it cannot
- * be used), else the fastest available.
+ * be used), else the fastest available, its description saying why it was chosen.
  */
 export async function chooseBackend(preference?: string): Promise<ComputeBackend> {
   if (preference && preference !== AUTO_BACKEND) return createBackend(preference);
-  const gpu = await gpujsFactory.available();
-  const gpuMode = gpu.ok && (await import('./gpujs/gpujsMode')).detectGpujsMode();
-  const wasm = await wasmSimdFactory.available();
-  if (gpuMode && gpuMode.accelerated && wasm.ok) {
-    const [a, b] = [await wasmSimdFactory.create(), await gpujsFactory.create()];
-    const [ta, tb] = [timeConvGemm(a), timeConvGemm(b)];
-    (ta <= tb ? b : a).dispose();
-    return ta <= tb ? a : b;
-  }
-  for (const f of BACKEND_FACTORIES) {
-    if ((await f.available()).ok) return f.create();
-  }
-  return createReferenceBackend();
+  return explained(await chooseAutomatically());
 }

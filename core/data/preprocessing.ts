@@ -120,33 +120,56 @@ export function preprocessDataset(dataset: Dataset, p: Preprocessing): void {
   dataset.preprocessing = p;
 }
 
-/** Checks an object read from JSON (e.g. a saved model) and returns it typed; errors name the field. */
-export function checkPreprocessing(value: unknown, where = 'preprocessing'): Preprocessing {
-  const fail = (detail: string): never => {
-    throw new Error(`${where}: ${detail}`);
-  };
-  if (typeof value !== 'object' || value === null) fail('not an object');
-  const p = value as Record<string, unknown>;
-  if (p.format !== 'cnnwb-preprocessing') fail(`format must be 'cnnwb-preprocessing', got ${JSON.stringify(p.format)}`);
-  if (p.version !== 1) fail(`unsupported version ${JSON.stringify(p.version)}`);
-  const shape = p.shape as Record<string, unknown> | undefined;
-  for (const k of ['d', 'a', 'b']) {
-    if (!shape || !Number.isInteger(shape[k]) || (shape[k] as number) < 1) fail(`shape.${k} must be a positive integer`);
+/** A preprocessing object that is malformed: `field` names the bad field ("scale", "shape.d", "meanValues[3]"). */
+export class PreprocessingFormatError extends Error {
+  constructor(
+    readonly where: string,
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(field ? `${where}: ${field} ${problem}` : `${where}: ${problem}`);
+    this.name = 'PreprocessingFormatError';
   }
-  for (const k of ['offset', 'scale']) if (typeof p[k] !== 'number' || !Number.isFinite(p[k])) fail(`${k} must be a finite number`);
-  if (!MEAN_MODES.includes(p.mean as MeanMode)) fail(`mean must be one of ${MEAN_MODES.join(', ')}`);
-  if (typeof p.standardize !== 'boolean') fail('standardize must be true or false');
-  const s = shape as unknown as Shape;
+}
+
+/**
+ * Checks an object read from JSON (e.g. a saved model) and returns it typed; errors name the field.
+ * With `input`, the shape it was fitted on must be that input's (a graph's d x a x b).
+ */
+export function checkPreprocessing(value: unknown, where = 'preprocessing', input?: Shape): Preprocessing {
+  const fail = (field: string, problem: string): never => {
+    throw new PreprocessingFormatError(where, field, problem);
+  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('', `must be an object, got ${JSON.stringify(value)}`);
+  const p = value as Record<string, unknown>;
+  if (p.format !== 'cnnwb-preprocessing') fail('format', `must be 'cnnwb-preprocessing', got ${JSON.stringify(p.format)}`);
+  if (p.version !== 1) fail('version', `must be 1, got ${JSON.stringify(p.version)}`);
+  const shape = p.shape;
+  if (typeof shape !== 'object' || shape === null || Array.isArray(shape)) return fail('shape', `must be {"d", "a", "b"}, got ${JSON.stringify(shape)}`);
+  for (const k of ['d', 'a', 'b'] as const) {
+    const v = (shape as Record<string, unknown>)[k];
+    if (!Number.isSafeInteger(v) || (v as number) < 1) fail(`shape.${k}`, `must be a whole number >= 1, got ${JSON.stringify(v)}`);
+  }
+  const s = shape as Shape;
+  if (input && (s.d !== input.d || s.a !== input.a || s.b !== input.b))
+    fail('shape', `is ${formatShape(s)} but the graph's input is ${formatShape(input)}: the preprocessing was fitted on other images`);
+  if (typeof p.offset !== 'number' || !Number.isFinite(p.offset)) fail('offset', `must be a finite number, got ${JSON.stringify(p.offset)}`);
+  if (typeof p.scale !== 'number' || !Number.isFinite(p.scale) || p.scale <= 0)
+    fail('scale', `must be a finite number > 0 (1 / the raw value range), got ${JSON.stringify(p.scale)}`);
+  if (!MEAN_MODES.includes(p.mean as MeanMode)) fail('mean', `must be one of ${MEAN_MODES.join(', ')}, got ${JSON.stringify(p.mean)}`);
+  if (typeof p.standardize !== 'boolean') fail('standardize', `must be true or false, got ${JSON.stringify(p.standardize)}`);
+  if (p.standardize && p.mean === 'none') fail('standardize', `is true but mean is 'none': standardisation divides by a per-pixel or per-channel std`);
   const groups = p.mean === 'per-pixel' ? shapeSize(s) : p.mean === 'per-channel' ? s.d : 0;
-  const numbers = (k: string, length: number) => {
+  const numbers = (k: string, length: number, positive: boolean) => {
     const arr = p[k];
-    if (!Array.isArray(arr) || arr.length !== length) fail(`${k} must hold ${length} numbers`);
+    if (!Array.isArray(arr) || arr.length !== length)
+      fail(k, `must hold ${length} numbers (mean ${String(p.mean)} of ${formatShape(s)}${k === 'stdValues' && !p.standardize ? ', standardize false' : ''}), got ${Array.isArray(arr) ? arr.length : JSON.stringify(arr)}`);
     (arr as unknown[]).forEach((v, i) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${k}[${i}] is not a finite number`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(`${k}[${i}]`, `must be a finite number, got ${JSON.stringify(v)}`);
+      if (positive && (v as number) <= 0) fail(`${k}[${i}]`, `must be > 0, got ${v}`);
     });
   };
-  numbers('meanValues', groups);
-  numbers('stdValues', p.standardize ? groups : 0);
-  if (p.standardize && (p.stdValues as number[]).some((v) => v <= 0)) fail('stdValues must be positive');
+  numbers('meanValues', groups, false);
+  numbers('stdValues', p.standardize ? groups : 0, true);
   return p as unknown as Preprocessing;
 }

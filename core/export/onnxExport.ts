@@ -52,10 +52,8 @@ function tensorValueInfo(name: string, dims: (number | string)[]): OnnxValueInfo
 
 /** The preprocessing ((x - offset) * scale - mean) / std as nodes on x (NCHW). */
 function addPreprocessing(g: OnnxGraphBuilder, raw: unknown, input: Shape, x: string): string {
-  const p = checkPreprocessing(raw, 'model.preprocessing');
+  const p = checkPreprocessing(raw, 'model.preprocessing', input);
   const { d, a, b } = p.shape;
-  if (d !== input.d || a !== input.a || b !== input.b)
-    throw new Error(`model.preprocessing: fitted on ${d}x${a}x${b} images but the graph's input is ${input.d}x${input.a}x${input.b}`);
   let t = x;
   if (p.offset !== 0) t = g.node('Sub', 'preprocess/offset', [t, g.floatInitializer('preprocess.offset', [], [p.offset])], 'preprocess/offset:out');
   if (p.scale !== 1) t = g.node('Mul', 'preprocess/scale', [t, g.floatInitializer('preprocess.scale', [], [p.scale])], 'preprocess/scale:out');

@@ -38,7 +38,7 @@ export class InspectionDataCache {
     const data = await this.dataset(spec, network);
     for (const i of indices)
       if (!Number.isInteger(i) || i < 0 || i >= data.count) throw new InspectionError(`sample ${i} is outside the ${data.count} training instances of ${data.source}`);
-    const p: Preprocessing = preprocessing ? checkPreprocessing(preprocessing, 'the run\'s preprocessing') : this.defaultPreprocessing(data);
+    const p: Preprocessing = preprocessing ? checkPreprocessing(preprocessing, 'the run\'s preprocessing', network.input) : this.defaultPreprocessing(data);
     const size = network.input.d * network.input.a * network.input.b;
     const x = new Float32Array(indices.length * size);
     const labels = new Int32Array(indices.length);

@@ -6,6 +6,7 @@
  * ordered in-window row fastest, then window column, then input channel (fully connected: the vec
  * of the layer input, channel fastest, then height, then width). b is a plain array.
  */
+import { checkPreprocessing, PreprocessingFormatError } from '../data/preprocessing';
 import { compileGraph, type NetworkSpec } from '../graph/compile';
 import type { GraphFile } from '../graph/format';
 import { parseGraph, GraphFormatError } from '../graph/parse';
@@ -119,6 +120,14 @@ export function loadModel(raw: unknown): LoadedModel {
     parameters.push({ layerId: layer.nodeId, name: 'W', rows, cols, values: fromRows(W as number[][], rows, cols) });
     parameters.push({ layerId: layer.nodeId, name: 'b', rows, cols: 1, values: Float64Array.from(b as number[]) });
   });
+  if (m.preprocessing !== undefined && m.preprocessing !== null) {
+    try {
+      checkPreprocessing(m.preprocessing, 'preprocessing', spec.input);
+    } catch (e) {
+      if (e instanceof PreprocessingFormatError) throw new ModelFormatError(e.field ? `preprocessing.${e.field}` : 'preprocessing', e.problem);
+      throw e;
+    }
+  }
   return { model: { ...(m as unknown as ModelFile), graph }, spec, parameters };
 }
 

@@ -78,7 +78,7 @@ export async function prepareTraining(request: TrainingRequest, onEvent: (e: Tra
   const test = await loadTestSplit(request, spec);
   const split = splitTrainValidation(full.count, config.validationFraction, config.seed);
   const preprocessing = request.preprocessing
-    ? checkPreprocessing(request.preprocessing)
+    ? checkPreprocessing(request.preprocessing, 'preprocessing', spec.input)
     : fitPreprocessing(full, config.preprocessing, split.train);
   const train = subsetDataset(full, split.train, 'train split');
   const validation = split.validation.length > 0 ? subsetDataset(full, split.validation, 'validation split') : null;

@@ -15,6 +15,7 @@ import { hasRelaxedSimd, kernelsUnavailableReason } from '../../core/compute/was
 import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 import { Random } from '../../core/util/random';
 import { maxRelativeError, poolWindows, randomIndexMap, randomValues } from './fixtures';
+import { gpujsModeFactories } from './gpujsModes';
 
 // The wasm kernels are a build product: make sure they are current (instant when they are).
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
@@ -29,11 +30,12 @@ const otherWasmBuild: BackendFactory = {
   available: async () => {
     const reason = kernelsUnavailableReason();
     if (reason) return { ok: false, reason };
-    return relaxed ? { ok: true } : { ok: false, reason: 'this engine does not validate relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd; Electron 45 has it)' };
+    return relaxed ? { ok: true } : { ok: false, reason: 'this engine has no relaxed SIMD, not even behind Node 20s --experimental-wasm-relaxed-simd' };
   },
   create: () => WasmSimdBackend.create(undefined, false),
 };
-const factories = [...BACKEND_FACTORIES, { ...otherWasmBuild, label: relaxed ? 'wasm-simd without fma' : 'wasm-simd with relaxed fma' }];
+// gpujs runs once per gpu.js mode (headlessgl under Xvfb where gl is built, and webasm).
+const factories = [...BACKEND_FACTORIES.filter((f) => f.name !== 'gpujs'), ...(await gpujsModeFactories()), { ...otherWasmBuild, label: relaxed ? 'wasm-simd without fma' : 'wasm-simd with relaxed fma' }];
 const availability = await Promise.all(factories.map(async (f) => ({ factory: f, label: 'label' in f ? f.label : f.name, status: await f.available() })));
 const TOLERANCE = 2e-5;
 
@@ -228,12 +230,16 @@ describe.each(availability)('compute backend $label', ({ factory, status }) => {
     }
   }
 
-  for (const [size, stride, count] of [
-    [3, 2, 3],
-    [2, 2, 70],
+  // d = 4, 8: every four channels pool as one vector (wasm-simd's maxPoolLanes); counts of 300 and
+  // 140 are enough values to split the max-pool backward scatter over threads by instance.
+  for (const [size, stride, count, d] of [
+    [3, 2, 3, 3],
+    [2, 2, 70, 3],
+    [3, 2, 300, 4],
+    [2, 2, 140, 8],
   ]) {
-    it(`max and average pooling, ${size}x${size} windows stride ${stride}, ${count} instances`, () => {
-      const [d, a, b] = [3, 9, 7];
+    it(`max and average pooling, ${size}x${size} windows stride ${stride}, ${d} channels, ${count} instances`, () => {
+      const [a, b] = [9, 7];
       const sourceLength = d * a * b;
       const { map, windowSize, outSize } = poolWindows(d, a, b, size, stride);
       const w = backend.uploadIndexMap(map, sourceLength);

@@ -16,11 +16,12 @@ import { compileGraph, type NetworkSpec } from '../../core/graph/compile';
 import { parseGraphText } from '../../core/graph/parse';
 import { Random } from '../../core/util/random';
 import { specOf } from '../engine/helpers';
+import { gpujsModeFactories } from './gpujsModes';
 
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
-const availability = await Promise.all(
-  BACKEND_FACTORIES.filter((f) => f.name !== 'reference').map(async (f) => ({ factory: f, status: await f.available() })),
-);
+// gpujs runs once per gpu.js mode (headlessgl under Xvfb where gl is built, and webasm).
+const factories = [...BACKEND_FACTORIES.filter((f) => f.name !== 'reference' && f.name !== 'gpujs'), ...(await gpujsModeFactories())];
+const availability = await Promise.all(factories.map(async (f) => ({ factory: f, label: 'label' in f ? f.label : f.name, status: await f.available() })));
 
 const input = (channels: number, size: number): ChainLayer => ({ kind: 'input', params: { channels, height: size, width: size } });
 const output = (loss: 'squared' | 'softmax_ce', classes: number, C: number | null): ChainLayer => ({ kind: 'output', params: { loss, classes, C } });
@@ -63,7 +64,7 @@ function run(spec: NetworkSpec, backend: ComputeBackend) {
   return { value, gradients: network.getGradients() };
 }
 
-describe.each(availability)('gradients on $factory.name match the float64 reference', ({ factory, status }) => {
+describe.each(availability)('gradients on $label match the float64 reference', ({ factory, status }) => {
   if (!status.ok) {
     it.skip(`unavailable here: ${status.reason}`, () => {});
     return;

@@ -68,7 +68,7 @@ describe('cnnwb export / import', () => {
     const wrongPre = writeJson('wrong-pre.json', lenet);
     const pre = await run(['export', wrongPre, '--onnx', join(dir, 'w.onnx')]);
     expect(pre.code).toBe(2);
-    expect(pre.stderr).toBe(`cnnwb export: ${wrongPre}: model.preprocessing: fitted on 3x28x28 images but the graph's input is 1x28x28\n`);
+    expect(pre.stderr).toBe(`cnnwb export: ${wrongPre}: preprocessing.shape: is 3x28x28 but the graph's input is 1x28x28: the preprocessing was fitted on other images\n`);
     expect(existsSync(join(dir, 'w.onnx'))).toBe(false);
 
     const g = new OnnxGraphBuilder();

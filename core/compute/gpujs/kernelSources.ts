@@ -18,6 +18,23 @@ export const copy = `function(src, old) {
   return old[this.thread.x];
 }`;
 
+/** dst = data at [offset, offset + n), the old values elsewhere (offset and n are constants). */
+export const writeRange = `function(data, old) {
+  const x = this.thread.x;
+  if (x >= this.constants.offset && x < this.constants.offset + this.constants.n) return data[x - this.constants.offset];
+  return old[x];
+}`;
+
+/** Partial sum p of x .* y over j = p, p + parts, p + 2 parts, ... below n. */
+export const dotPartials = `function(x, y) {
+  let sum = 0;
+  for (let s = 0; s < this.constants.steps; s++) {
+    const j = this.thread.x + this.constants.parts * s;
+    if (j < this.constants.n) sum += x[j] * y[j];
+  }
+  return sum;
+}`;
+
 export const axpby = `function(x, y, alpha, beta) {
   const j = this.thread.x;
   if (j < this.constants.n) return alpha * x[j] + beta * y[j];

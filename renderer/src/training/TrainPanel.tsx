@@ -202,8 +202,8 @@ export function TrainPanel() {
           <select aria-label="Backend" value={form.backend} onChange={(e) => setForm({ backend: e.target.value })}>
             <option value="auto">auto (fastest here)</option>
             {backends.map((b) => (
-              <option key={b.name} value={b.name} disabled={!b.ok} title={b.reason}>
-                {b.name} ({b.dtype}){b.ok ? '' : ' — unavailable'}
+              <option key={b.name} value={b.name} disabled={!b.ok} title={b.ok ? b.description : b.reason}>
+                {b.name} ({b.dtype}){b.ok ? (b.description ? ` — ${b.description}` : '') : ' — unavailable'}
               </option>
             ))}
           </select>
