@@ -78,8 +78,22 @@ describe.each([
   const SLOW = { timeout: 30_000, interval: 50 };
   const dockPanel = () => page.locator('[data-panel]#dock');
   const viewport = () => page.locator('.react-flow__viewport').getAttribute('style');
+  /** Waits until the canvas re-fit after a resize has happened (the view stays put for 400 ms). */
+  async function viewSettled() {
+    let last = await viewport();
+    await expect
+      .poll(async () => {
+        await page.waitForTimeout(400);
+        const now = await viewport();
+        const still = now === last;
+        last = now;
+        return still;
+      }, SLOW)
+      .toBe(true);
+  }
   /** Everything a person reads or clicks is reachable and legible. */
   async function expectSoundLayout() {
+    await viewSettled();
     await expectNoOverlap(page);
     await expectNoHorizontalOverflow(page);
     await expectControlsAtTheirCentre(page);
