@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main';
+import type { TrainingEventMessage } from '../../core/api/contract';
+import { openWorkbenchService } from '../../core/service/open-service';
 import { openWorkspace } from '../../core/store/workspace';
 
 const G = join(resolve(import.meta.dirname, '..', '..'), 'resources', 'templates', 'simplenn-3layer.json');
@@ -100,5 +102,29 @@ describe.skipIf(!isRoot)('disk full while cnnwb train records a run (tmpfs; need
       expect(resumed.errors).toEqual([`cnnwb train: run 1 (default/run-1) has no checkpoint to resume from`]);
     });
     rmSync(outside, { recursive: true, force: true });
+  }, 600_000);
+
+  it('in the app: the training ended event carries the same one-line message', async () => {
+    await withTmpfs('3M', async (mount) => {
+      const fs = statfsSync(mount);
+      writeFileSync(join(mount, 'filler'), Buffer.alloc(fs.bavail * fs.bsize - 400 * 1024));
+      const db = join(mount, 'w.db');
+      const opened = openWorkbenchService({ workspacePath: db, templatesFolder: join(resolve(import.meta.dirname, '..', '..'), 'resources', 'templates'), shell: 'browser', version: 'test' });
+      try {
+        const ended = new Promise<TrainingEventMessage>((done) =>
+          opened.service.events.on('onTrainingEvent', (m) => {
+            if (m.event.type === 'ended') done(m);
+          }),
+        );
+        const graph = await opened.service.getTemplate('simplenn-3layer');
+        const { runId } = await opened.service.startTraining({ graph, data: 'sample', settings: { epochs: 2 }, backend: 'auto' });
+        const { event } = await ended;
+        expect(event).toMatchObject({ type: 'ended', status: 'failed' });
+        expect((event as { message: string }).message).toMatch(new RegExp(`^${db}: disk full: run ${runId} failed at step \\d+, before its first checkpoint, so it cannot be resumed`));
+        expect(opened.workspace.runs.get(runId)!.status).toBe('failed');
+      } finally {
+        await opened.close();
+      }
+    });
   }, 600_000);
 });
