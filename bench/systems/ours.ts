@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createBackend } from '../../core/compute/registry';
+import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 import { Network } from '../../core/engine/network';
 import { compileGraph } from '../../core/graph/compile';
 import { parseGraphText } from '../../core/graph/parse';
@@ -16,10 +17,11 @@ import { GpujsBackend, type GpujsStats } from '../../core/compute/gpujs/gpujsBac
 
 const TEMPLATE = new URL('../../resources/templates/simplenn-3layer.json', import.meta.url);
 
-export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
+/** threads: wasm-simd's thread count (all cores when absent); the other backends run one thread. */
+export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number, threads?: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
   const compiled = compileGraph(parseGraphText(readFileSync(TEMPLATE, 'utf8')));
   if (!compiled.ok) throw new Error(`template does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`);
-  const backend = new ProfilingBackend(await createBackend(backendName));
+  const backend = new ProfilingBackend(threads && backendName === 'wasm-simd' ? await WasmSimdBackend.create(threads) : await createBackend(backendName));
   const network = new Network(compiled.network!, backend, { batchCapacity: batch });
   network.initialize(1);
   const batches = Math.floor(data.count / batch);

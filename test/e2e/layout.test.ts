@@ -85,7 +85,19 @@ describe.each([
     await expectControlsAtTheirCentre(page);
     await expectLegible(page, '.react-flow__node');
     await expectLegible(page, '.react-flow__edgelabel-renderer');
+    expect(await labelsOnHandles(), 'edge labels drawn over a connection handle').toEqual([]);
   }
+  /** Edge labels (shape, ‖dW‖) whose box touches a handle's box. */
+  const labelsOnHandles = () =>
+    page.evaluate(() => {
+      const handles = [...document.querySelectorAll('.react-flow__handle')].map((h) => h.getBoundingClientRect());
+      const out: string[] = [];
+      for (const label of document.querySelectorAll<HTMLElement>('.edge-shape, .edge-norm')) {
+        const r = label.getBoundingClientRect();
+        if (handles.some((h) => r.left < h.right && h.left < r.right && r.top < h.bottom && h.top < r.bottom)) out.push(label.textContent ?? '');
+      }
+      return out;
+    });
 
   beforeAll(async () => {
     mkdirSync(artifactsFolder, { recursive: true });
@@ -172,6 +184,13 @@ describe.each([
     await page.getByRole('button', { name: 'Show dock' }).click();
     await expect.poll(async () => Math.round((await dockPanel().boundingBox())!.height)).toBe(Math.round(dragged));
 
+    // A smaller window re-fits the view too.
+    const fitted = await viewport();
+    await page.setViewportSize({ width: width - 200, height: height - 100 });
+    await expect.poll(viewport).not.toBe(fitted);
+    await expectSoundLayout();
+    await page.setViewportSize({ width, height });
+
     await page.reload();
     await page.locator('.workbench[data-ready="true"]').waitFor();
     await expect.poll(() => page.getByRole('tabpanel', { name: 'Train' }).isVisible()).toBe(true);
@@ -186,6 +205,7 @@ describe.each([
       await tab('Train');
       await train.getByLabel('Epochs', { exact: true }).fill('1');
       await train.getByLabel('Batch size', { exact: true }).fill('32');
+      await train.getByLabel('Statistics every', { exact: true }).fill('1');
       await train.getByLabel('Run name', { exact: true }).fill(name);
       await page.getByRole('button', { name: 'Start' }).click();
       await expect.poll(status, SLOW).toBe('running');
@@ -197,13 +217,22 @@ describe.each([
     await shot('08-trained');
     await tab('Runs');
     const rows = page.getByRole('table', { name: 'Runs list' }).locator('tbody tr');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), SLOW).toBe(2);
     await expectSoundLayout();
     await shot('09-runs');
     await page.getByRole('row', { name: 'Run short-a' }).getByRole('button', { name: 'Export' }).click();
     await expect.poll(() => page.getByLabel('Export path for short-a').isVisible()).toBe(true);
     await expectSoundLayout();
     await shot('10-runs-export-open');
+    const exportTo = join(host.folder, 'short-a.cnnwb');
+    await page.getByLabel('Export path for short-a').fill(relative(process.cwd(), exportTo));
+    await page.getByRole('button', { name: 'Write' }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Runs notice' }).textContent(), SLOW).toBe(`Exported short-a to ${exportTo}`);
+    await tab('Gradients');
+    await expect.poll(() => page.getByRole('figure', { name: /^Histogram heatmap/ }).count(), SLOW).toBe(1);
+    await expectSoundLayout();
+    await expectNoHorizontalOverflow(page, ['.gradients-panel', '.heatmap']);
+    await shot('11-gradients');
   });
 
   it('shows where a relative path in the Save and Export dialogs resolves; a long document name does not re-flow the toolbar', async () => {
