@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--relaxed-simd] [--out FILE]
+ * npm run bench [-- --json] [--systems a,b (gpujs:webasm etc. for one gpu.js mode; gpujs:webgl2 runs in headless Chromium)] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--relaxed-simd] [--out FILE]
  *
  * --out FILE also writes the JSON document to FILE (the text table still goes to stdout).
  *
@@ -56,6 +56,8 @@ async function child(system: string, dataFile: string): Promise<void> {
     backend.dispose();
   } else if (system.startsWith('tfjs-')) {
     result = await runTfjs(system === 'tfjs-wasm' ? 'wasm' : 'cpu', data, BATCH, LR, TIMING);
+  } else if (system === 'gpujs:webgl2') {
+    result = await (await import('./webgl2/run')).runWebgl2(data, BATCH, LR, TIMING);
   } else {
     result = await runOurs(system, data, BATCH, LR, TIMING, system === 'wasm-simd' ? 3 : 0);
   }

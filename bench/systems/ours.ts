@@ -12,14 +12,16 @@ import { IMAGE_SIZE } from '../benchData';
 import { ProfilingBackend } from '../profilingBackend';
 import { median, timeSteps, type TimingOptions } from '../stepTimer';
 import type { GpuReport, SystemResult } from './result';
-import { GpujsBackend, type GpujsStats } from '../../core/compute/gpujs/gpujsBackend';
+import { GpujsBackend, gpujsModeFactory, type GpujsStats } from '../../core/compute/gpujs/gpujsBackend';
 
 const TEMPLATE = new URL('../../resources/templates/simplenn-3layer.json', import.meta.url);
 
 export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
   const compiled = compileGraph(parseGraphText(readFileSync(TEMPLATE, 'utf8')));
   if (!compiled.ok) throw new Error(`template does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`);
-  const backend = new ProfilingBackend(await createBackend(backendName));
+  // "gpujs:<mode>" runs gpu.js in that mode (e.g. gpujs:webasm beside the GPU mode gpujs picks).
+  const [name, mode] = backendName.split(':');
+  const backend = new ProfilingBackend(mode ? await gpujsModeFactory(mode).create() : await createBackend(name));
   const network = new Network(compiled.network!, backend, { batchCapacity: batch });
   network.initialize(1);
   const batches = Math.floor(data.count / batch);
