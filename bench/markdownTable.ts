@@ -51,7 +51,7 @@ export function renderMarkdown(doc: BenchDocument): string {
     const g = r.gpu!;
     const p = g.perStep;
     const downloads = Object.entries(p.downloads).map(([why, n]) => `${n} ${why}`).join(', ') || 'none';
-    lines.push('', `${r.system}: gpu.js mode ${g.mode}${g.renderer ? ` on ${g.renderer}` : ''}; setup + first step ${g.firstStepMs.toFixed(0)} ms, of which ${g.firstStepCompileMs.toFixed(0)} ms compiling ${g.firstStepCompiles} kernels; each later step: ${p.compiles} compiles, ${p.kernelRuns} kernel runs, ${p.uploads} uploads (${p.uploadedValues} values), downloads ${downloads} (${p.downloadedValues} values).`);
+    lines.push('', `${r.system}: gpu.js mode ${g.mode}${g.renderer ? ` on ${g.renderer}` : ''}; setup ${g.setupMs.toFixed(0)} ms + first step ${g.firstStepMs.toFixed(0)} ms, of which ${g.firstStepCompileMs.toFixed(0)} ms building ${g.firstStepCompiles} kernels; each later step: ${p.compiles} compiles, ${p.kernelRuns} kernel runs, ${p.uploads} uploads (${p.uploadedValues} values), downloads ${downloads} (${p.downloadedValues} values).`);
   }
   if (doc.gemm?.gemm) {
     lines.push('', `Our GEMM on the conv layers' shapes (${doc.gemm.description}):`, '', '| product | shape | ms | GFLOP/s |', '|---|---|---:|---:|');

@@ -151,7 +151,7 @@ async function parent(): Promise<void> {
   for (const profiled of ok.filter((r) => r.profile)) {
     const total = profiled.profile!.reduce((s, k) => s + k.ms, 0);
     log('');
-    log(`where a ${profiled.system} step goes (${fmt(total)} ms in contract calls, mean of ${profiled.gpu?.accelerated ? '1 profiled step, each kernel waiting for the GPU' : '3 profiled steps'}):`);
+    log(`where a ${profiled.system} step goes (${fmt(total)} ms in contract calls, mean of ${profiled.gpu?.accelerated ? '1 profiled step, gl.finish after each kernel' : '3 profiled steps'}):`);
     for (const k of profiled.profile!.slice(0, 14)) log(`  ${k.kernel.padEnd(30)} ${fmt(k.ms, 2).padStart(8)} ms ${fmt((100 * k.ms) / total).padStart(5)}%  (${k.calls} call${k.calls === 1 ? '' : 's'})`);
   }
   for (const r of ok) if (r.gpu) for (const line of gpuLines(r.gpu)) log(line);
@@ -174,7 +174,7 @@ function gpuLines(g: GpuReport): string[] {
   return [
     '',
     `gpujs ran gpu.js mode ${g.mode}${g.renderer ? ` on ${g.renderer}` : ''}${g.accelerated ? '' : ' (no GPU: host memory)'}`,
-    `  setup + first step: ${fmt(g.firstStepMs)} ms, of which ${fmt(g.firstStepCompileMs)} ms compiling ${g.firstStepCompiles} kernels (cached per operation and shape)`,
+    `  setup ${fmt(g.setupMs, 0)} ms + first step ${fmt(g.firstStepMs, 0)} ms, of which ${fmt(g.firstStepCompileMs, 0)} ms building ${g.firstStepCompiles} kernels (build + first run; cached per operation and shape)`,
     `  each later step: ${fmt(p.compiles, 0)} compiles, ${fmt(p.kernelRuns, 0)} kernel runs, ${fmt(p.uploads, 0)} uploads (${fmt(p.uploadedValues, 0)} values, ${fmt(p.uploadMs)} ms), downloads: ${downloads} (${fmt(p.downloadedValues, 0)} values, ${fmt(p.downloadMs)} ms)`,
   ];
 }

@@ -24,10 +24,12 @@ const w = window as unknown as { benchInput: PageInput; benchResult?: unknown };
 async function run(input: PageInput) {
   const compiled = compileGraph(parseGraphText(input.template));
   if (!compiled.ok) throw new Error('template does not compile');
+  const setupStart = performance.now();
   const gpujs = GpujsBackend.create(detectGpujsMode('webgl2'));
   const backend = new ProfilingBackend(gpujs);
   const network = new Network(compiled.network!, backend, { batchCapacity: input.batch });
   network.initialize(1);
+  const setupMs = performance.now() - setupStart;
   const x = Float32Array.from(input.x);
   const labels = Int32Array.from(input.labels);
   let loss = NaN;
@@ -54,6 +56,7 @@ async function run(input: PageInput) {
   const result = {
     description: gpujs.description,
     mode: gpujs.mode,
+    setupMs,
     firstStepMs,
     firstStepCompiles: first.compiles,
     firstStepCompileMs: first.compileMs,
