@@ -146,7 +146,7 @@ async function parent(): Promise<void> {
   for (const u of unavailable) log(`  not run: ${u.name}: ${u.reason}`);
   log('');
   const wasm = ok.find((r) => r.system === 'wasm-simd');
-  for (const r of ratios) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}${wasm && r.system !== 'wasm-simd' ? `${Object.keys(r.vs).length ? ', ' : ''}${fmt(ok.find((q) => q.system === r.system)!.imagesPerSecond / wasm.imagesPerSecond, 3)}x wasm-simd` : ''}`);
+  for (const r of ratios.filter((q) => Object.keys(q.vs).length || (wasm && q.system !== 'wasm-simd'))) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}${wasm && r.system !== 'wasm-simd' ? `${Object.keys(r.vs).length ? ', ' : ''}${fmt(ok.find((q) => q.system === r.system)!.imagesPerSecond / wasm.imagesPerSecond, 3)}x wasm-simd` : ''}`);
   if (display.started) log(`(gpujs ran on the virtual display ${display.display}: Xvfb, software GL)`);
   for (const profiled of ok.filter((r) => r.profile)) {
     const total = profiled.profile!.reduce((s, k) => s + k.ms, 0);
