@@ -37,9 +37,11 @@ export interface GemmFlopsResult {
   shape: string;
   ms: number;
   gflops: number;
+  /** gflops as a share of the micro-kernel's peak on the same threads, where one was measured. */
+  ofPeak?: number;
 }
 
-export function measureGemmFlops(backend: ComputeBackend, shapes: GemmShape[], minMs = 300): GemmFlopsResult[] {
+export function measureGemmFlops(backend: ComputeBackend, shapes: GemmShape[], minMs = 300, peakGflops?: number): GemmFlopsResult[] {
   const results: GemmFlopsResult[] = [];
   for (const s of shapes) {
     const A = backend.allocate(s.m * s.k);
@@ -59,7 +61,8 @@ export function measureGemmFlops(backend: ComputeBackend, shapes: GemmShape[], m
       elapsed = performance.now() - start;
     }
     const ms = elapsed / runs;
-    results.push({ label: s.label, shape: `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'} ${s.m}x${s.n}x${s.k}`, ms, gflops: (2 * s.m * s.n * s.k) / (ms * 1e6) });
+    const gflops = (2 * s.m * s.n * s.k) / (ms * 1e6);
+    results.push({ label: s.label, shape: `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'} ${s.m}x${s.n}x${s.k}`, ms, gflops, ofPeak: peakGflops ? gflops / peakGflops : undefined });
   }
   return results;
 }

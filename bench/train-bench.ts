@@ -1,10 +1,19 @@
 /**
- * npm run bench [-- --json] [--systems a,b (gpujs:webasm etc. for one gpu.js mode; gpujs:webgl2 runs in headless Chromium)] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--relaxed-simd] [--out FILE]
+ * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--no-fma] [--out FILE]
+ *                 [--no-busy] [--no-scaling] [--threads 1,2]
+ *
+ * --systems also takes gpujs:<mode> (gpujs:webasm beside the GPU mode gpujs picks; gpujs:webgl2 runs in headless Chromium).
  *
  * --out FILE also writes the JSON document to FILE (the text table still goes to stdout).
  *
- * --relaxed-simd runs every child with Node 20's --experimental-wasm-relaxed-simd, so the wasm-simd
- * backend takes its fused multiply-add kernels, as it does by default in Electron 45 and Node >= 22.
+ * wasm-simd takes its relaxed-SIMD (fused multiply-add) kernels wherever they run (on Node 20 it
+ * turns V8's flag on itself); --no-fma runs its children with CNNWB_RELAXED_SIMD=0 (plain simd128).
+ *
+ * Systems may repeat (--systems wasm-simd,pytorch,wasm-simd,pytorch): each of our runs is paired
+ * with the peer's run next to it and the ratio table gives every pair, the median and the spread.
+ * Where both wasm-simd and pytorch ran, the bench then (unless --no-busy) starts a process spinning
+ * on one core and runs both again: the share of its quiet speed each keeps. And (unless
+ * --no-scaling) both at 1, 2, 4, ... threads below the core count (--threads to choose).
  *
  * Trains the 3-layer simpleNN template at batch 128 (forward, backward, SGD step) on each of our
  * available compute backends and, in the same run, the same model, batch and optimizer in
@@ -16,15 +25,19 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDisplay } from '../core/compute/gpujs/virtualDisplay';
 import { availableBackends } from '../core/compute/registry';
+import { RELAXED_SIMD_ENV } from '../core/compute/wasm/kernelModule';
 import { loadBenchData, prepareBenchData } from './benchData';
 import { convGemmShapes, measureGemmFlops } from './gemmFlops';
+import { busyShare, pairedRatios, threadCounts, type BusyShare, type PairedRatios } from './peerComparison';
+import { startSpinner } from './spinner';
 import { runOurs } from './systems/ours';
 import { RESULT_MARKER, type GpuReport, type SystemResult } from './systems/result';
+import { median } from './stepTimer';
 import { runTfjs } from './systems/tfjs';
 
 const argv = process.argv.slice(2);
@@ -48,44 +61,49 @@ const SELF = fileURLToPath(import.meta.url);
 async function child(system: string, dataFile: string): Promise<void> {
   const data = loadBenchData(dataFile);
   let result: Omit<SystemResult, 'peakRssMB'>;
+  const threads = Number(option('child-threads', '0')) || undefined;
   if (system === 'gemm') {
-    const { createBackend } = await import('../core/compute/registry');
-    const backend = await createBackend('wasm-simd');
-    const gemm = measureGemmFlops(backend, convGemmShapes(BATCH));
-    result = { system, description: backend.description, batch: BATCH, imagesPerSecond: 0, msPerStep: 0, runMs: [], stepsPerRun: 0, warmupMs: [], firstLoss: NaN, lastLoss: NaN, notes: [], gemm };
+    const { WasmSimdBackend } = await import('../core/compute/wasm/wasmBackend');
+    const backend = await WasmSimdBackend.create();
+    const peak = threadCounts(backend.threads).map((t) => ({ threads: t, gflops: backend.microKernelPeakGflops(t) }));
+    const gemm = measureGemmFlops(backend, convGemmShapes(BATCH), 300, peak[peak.length - 1].gflops);
+    result = { system, description: backend.description, batch: BATCH, imagesPerSecond: 0, msPerStep: 0, runMs: [], stepsPerRun: 0, warmupMs: [], firstLoss: NaN, lastLoss: NaN, notes: [], gemm, peak };
     backend.dispose();
   } else if (system.startsWith('tfjs-')) {
     result = await runTfjs(system === 'tfjs-wasm' ? 'wasm' : 'cpu', data, BATCH, LR, TIMING);
   } else if (system === 'gpujs:webgl2') {
     result = await (await import('./webgl2/run')).runWebgl2(data, BATCH, LR, TIMING);
   } else {
-    result = await runOurs(system, data, BATCH, LR, TIMING, system === 'wasm-simd' ? 3 : 0);
+    result = await runOurs(system, data, BATCH, LR, TIMING, system === 'wasm-simd' && !threads ? 3 : 0, threads);
   }
+  if (threads) result = { ...result, threads };
   const peakRssMB = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify({ ...result, peakRssMB })}\n`);
   process.exit(0);
 }
 
 /** Native PyTorch on the same data and model (bench/systems/pytorch.py), where Python has torch. */
-function runPytorch(dataFile: string, log: (line: string) => void): SystemResult | { system: string; error: string } {
+function runPytorch(dataFile: string, log: (line: string) => void, threads?: number): SystemResult | { system: string; error: string } {
   const probe = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' });
   if (probe.status !== 0) return { system: 'pytorch', error: `not run: ${PYTHON} cannot import torch and numpy (Debian: apt-get install python3-torch)` };
-  log('running pytorch ...');
+  log(`running pytorch${threads ? ` (${threads} thread${threads === 1 ? '' : 's'})` : ''} ...`);
   const script = fileURLToPath(new URL('./systems/pytorch.py', import.meta.url));
-  const out = spawnSync(PYTHON, [script, dirname(dataFile), String(BATCH), String(LR), String(TIMING.warmup), String(TIMING.runs), String(TIMING.stepsPerRun)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const args = [script, dirname(dataFile), String(BATCH), String(LR), String(TIMING.warmup), String(TIMING.runs), String(TIMING.stepsPerRun), ...(threads ? [String(threads)] : [])];
+  const out = spawnSync(PYTHON, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const line = out.stdout.split('\n').find((l) => l.startsWith(RESULT_MARKER));
   if (!line) return { system: 'pytorch', error: `exit ${out.status ?? out.signal}: ${out.stdout.trim().split('\n').slice(-3).join(' | ')}` };
   const result = JSON.parse(line.slice(RESULT_MARKER.length)) as SystemResult;
   log(`  pytorch: ${fmt(result.imagesPerSecond)} images/s, ${fmt(result.msPerStep)} ms/step, peak RSS ${fmt(result.peakRssMB, 0)} MB`);
-  return result;
+  return threads ? { ...result, threads } : result;
 }
 
-function runChild(system: string, dataFile: string, log: (line: string) => void): SystemResult | { system: string; error: string } {
-  if (system === 'pytorch') return runPytorch(dataFile, log);
-  log(`running ${system} ...`);
+function runChild(system: string, dataFile: string, log: (line: string) => void, threads?: number): SystemResult | { system: string; error: string } {
+  if (system === 'pytorch') return runPytorch(dataFile, log, threads);
+  log(`running ${system}${threads ? ` (${threads} thread${threads === 1 ? '' : 's'})` : ''} ...`);
   // The child's stderr (progress of slow systems, errors) goes straight to ours.
-  const flags = argv.includes('--relaxed-simd') ? ['--experimental-wasm-relaxed-simd'] : [];
-  const out = spawnSync(process.execPath, [...flags, '--import', 'tsx', SELF, '--child', system, '--data', dataFile, ...argv], {
+  const env = argv.includes('--no-fma') ? { ...process.env, [RELAXED_SIMD_ENV]: '0' } : process.env;
+  const out = spawnSync(process.execPath, ['--import', 'tsx', SELF, '--child', system, '--data', dataFile, ...(threads ? ['--child-threads', String(threads)] : []), ...argv], {
+    env,
     encoding: 'utf8',
     maxBuffer: 64 << 20,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -116,17 +134,53 @@ async function parent(): Promise<void> {
   log(`machine: ${machine}`);
   const results: (SystemResult | { system: string; error: string })[] = [];
   for (const system of systems) results.push(runChild(system, dataFile, log));
+  const ok = results.filter((r): r is SystemResult => 'imagesPerSecond' in r);
+  const versus = ok.some((r) => r.system === 'wasm-simd') && ok.some((r) => r.system === 'pytorch') ? ['wasm-simd', 'pytorch'] : [];
+
+  // One core kept busy by another process: the share of its quiet speed each system keeps.
+  const busy: BusyShare[] = [];
+  if (versus.length && !argv.includes('--no-busy')) {
+    log('one core kept busy by a spinning process:');
+    const spinner = startSpinner();
+    try {
+      for (const system of versus) {
+        const r = runChild(system, dataFile, log);
+        const share = 'imagesPerSecond' in r ? busyShare(ok, r) : null;
+        if (share) busy.push(share);
+      }
+    } finally {
+      spinner.kill('SIGKILL');
+    }
+  }
+  // Scaling: both at fewer threads than cores (the runs above used all of them).
+  const cores = availableParallelism();
+  const scalingThreads = option('threads', threadCounts(cores).join(',')).split(',').map(Number).filter((t) => t > 0 && t !== cores);
+  const scaling: { system: string; threads: number; imagesPerSecond: number }[] = [];
+  if (versus.length && !argv.includes('--no-scaling')) {
+    for (const threads of scalingThreads)
+      for (const system of versus) {
+        const r = runChild(system, dataFile, log, threads);
+        if ('imagesPerSecond' in r) scaling.push({ system, threads, imagesPerSecond: r.imagesPerSecond });
+      }
+    for (const system of versus) {
+      const all = ok.filter((r) => r.system === system).map((r) => r.imagesPerSecond);
+      scaling.push({ system, threads: cores, imagesPerSecond: median(all) });
+    }
+  }
+
   const gemm = systems.includes('wasm-simd') || requested.includes('gemm') ? runChild('gemm', dataFile, log) : null;
   const unavailable = availability.filter((a) => !a.ok).map((a) => ({ name: a.name, reason: a.reason }));
   const logging = argv.includes('--no-logging') ? null : measureLogging(log);
 
-  const ok = results.filter((r): r is SystemResult => 'imagesPerSecond' in r);
   const peers = ok.filter((r) => isPeer(r.system));
   const ratios = ok
     .filter((r) => !isPeer(r.system))
     .map((r) => ({ system: r.system, vs: Object.fromEntries(peers.map((p) => [p.system, r.imagesPerSecond / p.imagesPerSecond])) }));
+  const ourSystems = [...new Set(ok.filter((r) => !isPeer(r.system)).map((r) => r.system))];
+  const peerSystems = [...new Set(peers.map((r) => r.system))];
+  const paired = ourSystems.flatMap((o) => peerSystems.map((p) => pairedRatios(ok, o, p))).filter((r): r is PairedRatios => r !== null);
 
-  const document = JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, timing: TIMING, results, ratios, gemm, unavailable, logging }, null, 2);
+  const document = JSON.stringify({ batch: BATCH, lr: LR, data: data.source, machine, load: loadavg(), timing: TIMING, results, ratios, paired, busy, scaling, gemm, unavailable, logging }, null, 2);
   const outFile = option('out', '');
   if (outFile) writeFileSync(outFile, document);
   if (json) {
@@ -147,6 +201,21 @@ async function parent(): Promise<void> {
   log('');
   const wasm = ok.find((r) => r.system === 'wasm-simd');
   for (const r of ratios.filter((q) => Object.keys(q.vs).length || (wasm && q.system !== 'wasm-simd'))) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}${wasm && r.system !== 'wasm-simd' ? `${Object.keys(r.vs).length ? ', ' : ''}${fmt(ok.find((q) => q.system === r.system)!.imagesPerSecond / wasm.imagesPerSecond, 3)}x wasm-simd` : ''}`);
+  log(`ours / peer, each run paired with the peer's run next to it (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end):`);
+  for (const r of paired) log(`  ${r.system} / ${r.peer}: ${r.ratios.map((v) => `${fmt(v, 2)}x`).join(', ')}  (median ${fmt(r.median, 2)}x, range ${fmt(r.min, 2)}-${fmt(r.max, 2)}x)`);
+  if (busy.length) {
+    log('');
+    log('one core kept busy by a spinning process: share of the quiet speed kept');
+    for (const b of busy) log(`  ${b.system.padEnd(10)} ${fmt(b.busyImagesPerSecond).padStart(8)} images/s of ${fmt(b.quietImagesPerSecond)}: ${fmt(100 * b.share, 0)}% kept`);
+  }
+  if (scaling.length) {
+    log('');
+    log(`images/s by thread count: ${versus.join(' / ')}`);
+    for (const t of [...new Set(scaling.map((x) => x.threads))].sort((a, b) => a - b)) {
+      const cells = versus.map((system) => scaling.find((x) => x.system === system && x.threads === t)?.imagesPerSecond ?? NaN);
+      log(`  ${String(t).padStart(2)} thread${t === 1 ? ' ' : 's'}  ${cells.map((c) => fmt(c).padStart(8)).join('  ')}  ratio ${fmt(cells[0] / cells[1], 2)}x`);
+    }
+  }
   if (display.started) log(`(gpujs ran on the virtual display ${display.display}: Xvfb, software GL)`);
   for (const profiled of ok.filter((r) => r.profile)) {
     const total = profiled.profile!.reduce((s, k) => s + k.ms, 0);
@@ -157,8 +226,9 @@ async function parent(): Promise<void> {
   for (const r of ok) if (r.gpu) for (const line of gpuLines(r.gpu)) log(line);
   if (gemm && 'gemm' in gemm && gemm.gemm) {
     log('');
-    log(`our GEMM on the conv layers' shapes (${gemm.description}):`);
-    for (const g of gemm.gemm) log(`  ${g.label.padEnd(22)} ${g.shape.padEnd(20)} ${fmt(g.ms, 2).padStart(8)} ms ${fmt(g.gflops).padStart(6)} GFLOP/s`);
+    const peak = gemm.peak ?? [];
+    log(`our GEMM on the conv layers' shapes (${gemm.description}); micro-kernel peak measured here: ${peak.map((p) => `${fmt(p.gflops)} GFLOP/s on ${p.threads}`).join(', ')}`);
+    for (const g of gemm.gemm) log(`  ${g.label.padEnd(22)} ${g.shape.padEnd(20)} ${fmt(g.ms, 2).padStart(8)} ms ${fmt(g.gflops).padStart(6)} GFLOP/s${g.ofPeak ? ` ${fmt(100 * g.ofPeak, 0).padStart(4)}% of peak` : ''}`);
   } else if (gemm && 'error' in gemm) log(`gemm: FAILED: ${gemm.error}`);
   if (logging && 'slowdownPercent' in logging) {
     log('');

@@ -1,3 +1,4 @@
+import { MemoryLimitError } from '../core/graph/memory';
 import { StoreError, WorkspaceFault, WorkspaceOpenError } from '../core/store/errors';
 import { CliError, type CliIO } from './io';
 
@@ -19,6 +20,7 @@ export function reportFailure(command: string, e: unknown, io: CliIO): number {
   else if (e instanceof WorkspaceOpenError) [line, code] = [e.message, e.problem === 'corrupt' || e.problem === 'unreadable' ? 1 : 2];
   else if (e instanceof WorkspaceFault) [line, code] = [e.message, 1];
   else if (e instanceof StoreError) [line, code] = [e.message, 2];
+  else if (e instanceof MemoryLimitError) [line, code] = [e.message, 2];
   else if (e instanceof Error && typeof (e as NodeJS.ErrnoException).path === 'string') {
     const err = e as NodeJS.ErrnoException;
     const reason = err.code === 'ENOENT' ? 'no such file or folder' : err.code === 'ENOSPC' ? 'disk full' : (err.message.split(': ')[1] ?? err.message).split(',')[0];

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createBackend } from '../../core/compute/registry';
+import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 import { Network } from '../../core/engine/network';
 import { compileGraph } from '../../core/graph/compile';
 import { parseGraphText } from '../../core/graph/parse';
@@ -16,13 +17,16 @@ import { GpujsBackend, gpujsModeFactory, type GpujsStats } from '../../core/comp
 
 const TEMPLATE = new URL('../../resources/templates/simplenn-3layer.json', import.meta.url);
 
-export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
+/** threads: wasm-simd's thread count (all cores when absent); the other backends run one thread. */
+export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number, threads?: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
   const compiled = compileGraph(parseGraphText(readFileSync(TEMPLATE, 'utf8')));
   if (!compiled.ok) throw new Error(`template does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`);
   // "gpujs:<mode>" runs gpu.js in that mode (e.g. gpujs:webasm beside the GPU mode gpujs picks).
   const [name, mode] = backendName.split(':');
   const setupStart = performance.now();
-  const backend = new ProfilingBackend(mode ? await gpujsModeFactory(mode).create() : await createBackend(name));
+  const backend = new ProfilingBackend(
+    mode ? await gpujsModeFactory(mode).create() : threads && name === 'wasm-simd' ? await WasmSimdBackend.create(threads) : await createBackend(name),
+  );
   const network = new Network(compiled.network!, backend, { batchCapacity: batch });
   network.initialize(1);
   const setupMs = performance.now() - setupStart;

@@ -1,7 +1,7 @@
 """The bench's PyTorch peer: the simpleNN 3-layer template (the same layers, squared loss averaged
 over the batch, plain SGD) on the bench's data file, timed like ours. Prints one result line.
 
-usage: python3 pytorch.py <data dir> <batch> <lr> <warmup> <runs> <steps per run>
+usage: python3 pytorch.py <data dir> <batch> <lr> <warmup> <runs> <steps per run> [threads]
 """
 import json
 import os
@@ -13,9 +13,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-data_dir, batch, lr, warmup, runs, steps = sys.argv[1], *map(float, sys.argv[2:])
+data_dir, batch, lr, warmup, runs, steps = sys.argv[1], *map(float, sys.argv[2:7])
 batch, warmup, runs, steps = int(batch), int(warmup), int(runs), int(steps)
-torch.set_num_threads(len(os.sched_getaffinity(0)))
+torch.set_num_threads(int(sys.argv[7]) if len(sys.argv) > 7 else len(os.sched_getaffinity(0)))
 torch.manual_seed(1)
 
 meta = json.load(open(f"{data_dir}/train-subset.json"))

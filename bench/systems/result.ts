@@ -19,6 +19,10 @@ export interface SystemResult {
   notes: string[];
   profile?: KernelTime[];
   gemm?: GemmFlopsResult[];
+  /** The GEMM micro-kernel's GFLOP/s alone (L1-resident panels) per thread count (the 'gemm' child). */
+  peak?: { threads: number; gflops: number }[];
+  /** The thread count this run asked for (absent: all cores). */
+  threads?: number;
   /** gpujs only: the gpu.js mode, and where compiles and transfers went. */
   gpu?: GpuReport;
 }

@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readingDamaged } from '../../core/store/damage';
 import { StoreError } from '../../core/store/errors';
+import { appDataFolder, WORKSPACE_FILE_NAME } from '../../core/store/paths';
 import type { Run } from '../../core/store/records';
 import { exportToFile, importFromFile } from '../../core/store/share';
-import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
+import { defaultWorkspacePath, openWorkspace, openWorkspaceReadOnly, type Workspace } from '../../core/store/workspace';
 import { parseCommandArgs } from '../args';
 import { reportFailure } from '../failure';
 import { CliError, type CliIO } from '../io';
@@ -232,25 +236,40 @@ export async function runRunsCommand(argv: string[], io: CliIO): Promise<number>
     if (!(sub in arity)) throw new CliError(sub, 'unknown subcommand (list, show, compare, export, import, delete; --help shows the usage)');
     if (args.length !== arity[sub]) throw new CliError(sub, `expected ${arity[sub]} argument(s), got ${args.length} (--help shows the usage)`);
     if (sub === 'export') checkOutputFile(args[1], 'export');
-    ws = openWorkspace(values.db ?? defaultWorkspacePath());
-    const json = values.json!;
-    switch (sub) {
-      case 'list':
-        return list(ws, values.experiment, json, io);
-      case 'show':
-        return show(ws, args[0], json, io);
-      case 'compare':
-        return compare(ws, args[0], args[1], json, io);
-      case 'export':
-        return exportCommand(ws, args[0], args[1], json, io);
-      case 'import':
-        return importCommand(ws, args[0], json, io);
-      default:
-        return deleteCommand(ws, args[0], json, io);
+    const reading = sub === 'list' || sub === 'show' || sub === 'compare' || sub === 'export';
+    if (!reading) ws = openWorkspace(values.db ?? defaultWorkspacePath());
+    else {
+      // reading commands create nothing: not the workspace, not its folder, not a journal
+      const path = values.db ?? join(appDataFolder(), WORKSPACE_FILE_NAME);
+      if (sub === 'list' && values.db === undefined && !existsSync(path)) {
+        io.stdout.write(values.json ? '[]\n' : `no runs yet (no workspace at ${path})\n`);
+        return 0;
+      }
+      ws = openWorkspaceReadOnly(path);
     }
+    const opened = ws;
+    return readingDamaged(opened.db, opened.path, () => dispatch(opened, sub, args, values, io));
   } catch (e) {
     return reportFailure('runs', e, io);
   } finally {
     ws?.close();
+  }
+}
+
+function dispatch(ws: Workspace, sub: string, args: string[], values: { experiment?: string; json?: boolean }, io: CliIO): number {
+  const json = values.json ?? false;
+  switch (sub) {
+    case 'list':
+      return list(ws, values.experiment, json, io);
+    case 'show':
+      return show(ws, args[0], json, io);
+    case 'compare':
+      return compare(ws, args[0], args[1], json, io);
+    case 'export':
+      return exportCommand(ws, args[0], args[1], json, io);
+    case 'import':
+      return importCommand(ws, args[0], json, io);
+    default:
+      return deleteCommand(ws, args[0], json, io);
   }
 }

@@ -17,10 +17,15 @@ import type { EngineLayer, Parameter } from './layer';
 import { lossAndGradient } from './loss';
 import { PoolingLayer } from './pooling';
 import { shapeSize } from '../graph/shape';
+import { estimateMemory, MemoryLimitError, memoryProblem } from '../graph/memory';
+import { nodeLabel } from '../graph/format';
+import { defaultMemoryLimit, type MemoryLimit } from './memoryLimit';
 
 export interface NetworkOptions {
   /** Instances per forward/backward chunk: every buffer is sized for this many. */
   batchCapacity: number;
+  /** Refuse (MemoryLimitError, before allocating) a network whose buffers need more; default defaultMemoryLimit(). */
+  memoryLimit?: MemoryLimit;
 }
 
 export interface ObjectiveValue {
@@ -78,6 +83,7 @@ export class Network {
   ) {
     if (!(options.batchCapacity >= 1)) throw new Error(`Network: batchCapacity must be >= 1 (got ${options.batchCapacity})`);
     this.capacity = Math.floor(options.batchCapacity);
+    checkNetworkMemory(spec, this.capacity, backend, options.memoryLimit ?? defaultMemoryLimit());
     this.inputSize = shapeSize(spec.input);
     this.classes = spec.classes;
     this.layers = spec.layers.map((l) => createLayer(l, backend, this.capacity));
@@ -235,6 +241,15 @@ export class Network {
       throw new Error(`Network: a chunk holds 1..${this.capacity} instances (got ${count})`);
     if (x.length < count * this.inputSize) throw new Error(`Network: ${count} instances need ${count * this.inputSize} input values, got ${x.length}`);
   }
+}
+
+/** Throws MemoryLimitError, naming the node that needs the most, when the buffers would not fit. */
+function checkNetworkMemory(spec: NetworkSpec, capacity: number, backend: ComputeBackend, limit: MemoryLimit): void {
+  const estimate = estimateMemory(spec, { batch: capacity, chunk: capacity, bytesPerValue: backend.dtype === 'float64' ? 8 : 4, optimizer: null });
+  const problem = memoryProblem(estimate, limit.bytes, limit.name);
+  if (!problem) return;
+  const layer = spec.layers.find((l) => l.nodeId === problem.nodeId);
+  throw new MemoryLimitError(problem.nodeId, layer ? `${nodeLabel(layer.kind, layer.name)}: ${problem.message}` : problem.message);
 }
 
 function subLabels(labels: ArrayLike<number>, start: number, n: number): ArrayLike<number> {

@@ -2,12 +2,14 @@ import {
   ACTIVATION_KINDS,
   DEFAULT_LEAK,
   NODE_KINDS,
+  nodeLabel,
   type ActivationKind,
   type GraphFile,
   type GraphNode,
   type LossKind,
   type PoolMode,
 } from './format';
+import { estimateMemory, memoryProblem, type MemoryEstimate, type MemoryOptions } from './memory';
 import { formatShape, isVectorShape, shapeSize, slidingOutputSize, type Shape } from './shape';
 
 /** One problem in a graph. nodeId (or edgeId) says where, so an editor can show it there. */
@@ -48,21 +50,21 @@ export interface CompileResult {
   /** The tensor shape carried by each edge (its source's output), where it could be inferred. */
   edgeShapes: Record<string, Shape>;
   totals: { paramCount: number; macs: number };
+  /** The memory training needs (core/graph/memory.ts), present when every shape is known. */
+  memory?: MemoryEstimate;
   /** Present when ok. */
   network?: NetworkSpec;
 }
 
-const KIND_LABEL = new Map<string, string>([
-  ['input', 'input'],
-  ['conv', 'convolution'],
-  ['pool', 'pooling'],
-  ['activation', 'activation'],
-  ['fc', 'fully connected'],
-  ['output', 'output'],
-]);
+export interface CompileOptions extends MemoryOptions {
+  /** Refuse the graph when training would need more bytes than this (the callers pass a share of the machine's memory). */
+  memoryLimit?: number;
+  /** How the limit is named in the message, e.g. "the memory limit (--memory-limit)". */
+  memoryLimitName?: string;
+}
 
 function label(n: GraphNode): string {
-  return `${KIND_LABEL.get(n.kind) ?? n.kind} node "${n.name}"`;
+  return nodeLabel(n.kind, n.name);
 }
 
 /** Collects the errors of one node's parameters. */
@@ -348,7 +350,7 @@ function inferNode(n: GraphNode, inShape: Shape | null, errors: string[], vector
  * Never throws for a structurally parsed graph: every problem is returned as an error that names
  * its node. `network` is present only when there are no errors.
  */
-export function compileGraph(graph: GraphFile): CompileResult {
+export function compileGraph(graph: GraphFile, options: CompileOptions = {}): CompileResult {
   const errors: GraphError[] = [];
   // Keyed by the user's ids, which may be "__proto__" or "constructor": no prototype to collide with.
   const nodes: Record<string, NodeSummary> = Object.create(null);
@@ -397,13 +399,20 @@ export function compileGraph(graph: GraphFile): CompileResult {
     const input = chain[0];
     const output = chain[chain.length - 1];
     if (input.kind !== 'input' || output.kind !== 'output') throw new Error('compileGraph: chain invariant broken');
-    result.network = {
+    const network: NetworkSpec = {
       input: nodes[input.id].outShape!,
       layers,
       loss: output.params.loss,
       classes: output.params.classes,
       C: output.params.C ?? null,
     };
+    result.memory = estimateMemory(network, options);
+    const tooLarge = options.memoryLimit === undefined ? null : memoryProblem(result.memory, options.memoryLimit, options.memoryLimitName);
+    if (tooLarge) {
+      const node = tooLarge.nodeId === null ? null : chain.find((n) => n.id === tooLarge.nodeId)!;
+      errors.push({ nodeId: tooLarge.nodeId, message: node ? `${label(node)}: ${tooLarge.message}` : tooLarge.message });
+      result.ok = false;
+    } else result.network = network;
   }
   return result;
 }

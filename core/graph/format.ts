@@ -104,3 +104,17 @@ export const DEFAULT_PARAMS: { [K in NodeKind]: Extract<GraphNode, { kind: K }>[
 };
 
 export const DEFAULT_LEAK = 0.01;
+
+const KIND_LABEL = new Map<string, string>([
+  ['input', 'input'],
+  ['conv', 'convolution'],
+  ['pool', 'pooling'],
+  ['activation', 'activation'],
+  ['fc', 'fully connected'],
+  ['output', 'output'],
+]);
+
+/** `convolution node "conv1"`: how messages name a node. */
+export function nodeLabel(kind: string, name: string): string {
+  return `${KIND_LABEL.get(kind) ?? kind} node "${name}"`;
+}

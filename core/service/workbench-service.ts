@@ -1,4 +1,5 @@
 import type { AppInfo, CallName, Draft, ShellKind, WorkbenchCalls } from '../api/contract';
+import { defaultMemoryLimit } from '../engine/memoryLimit';
 import { compileGraph } from '../graph/compile';
 import { parseGraph } from '../graph/parse';
 import type { DraftStore } from './draft-store';
@@ -109,7 +110,10 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
     }),
     listTemplates: () => templates.list(),
     getTemplate: (id) => templates.get(id),
-    compileGraph: (graph) => compileGraph(parseGraph(graph)),
+    compileGraph: (graph) => {
+      const limit = defaultMemoryLimit();
+      return compileGraph(parseGraph(graph), { memoryLimit: limit.bytes, memoryLimitName: limit.name });
+    },
     openGraphFile: (path) => {
       if (path === null) return { status: 'cancelled' };
       requirePath(path, 'openGraphFile');

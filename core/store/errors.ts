@@ -1,5 +1,5 @@
 /** Why a file could not be opened as a workspace. */
-export type WorkspaceOpenProblem = 'not-a-workspace' | 'newer-version' | 'corrupt' | 'unreadable';
+export type WorkspaceOpenProblem = 'absent' | 'not-a-workspace' | 'newer-version' | 'older-version' | 'corrupt' | 'unreadable';
 
 /**
  * A file that cannot be used as a workspace. The message names the file; the file itself has
@@ -11,7 +11,7 @@ export class WorkspaceOpenError extends Error {
     readonly problem: WorkspaceOpenProblem,
     detail: string,
   ) {
-    super(`${file}: ${detail}`);
+    super(problem === 'absent' ? detail : `${file}: ${detail}`);
     this.name = 'WorkspaceOpenError';
   }
 }

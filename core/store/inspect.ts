@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { WorkspaceOpenError } from './errors';
 import { APPLICATION_ID, APPLICATION_NAME, SCHEMA_VERSION } from './schema';
 
@@ -57,12 +58,10 @@ export function inspectWorkspaceFile(file: string): WorkspaceFileState {
   if (headerPagesValid && headerPages > 0 && size < headerPages * pageSize && !existsSync(`${file}-wal`))
     throw new WorkspaceOpenError(file, 'corrupt', `is damaged: it is ${size} bytes but its header says ${headerPages * pageSize} (truncated)`);
 
-  // A read-only connection to a WAL file creates the -wal/-shm sidecars; remove them again if
-  // they were ours and hold nothing, so inspecting a file leaves the folder as it was.
-  const hadSidecars = existsSync(`${file}-wal`) || existsSync(`${file}-shm`);
   let db: Database.Database | undefined;
+  let close = () => {};
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    ({ db, close } = openReadOnlyConnection(file));
     const hasMeta = db.prepare(`SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'`).get();
     if (!hasMeta) throw new WorkspaceOpenError(file, 'not-a-workspace', 'is not a CNN Workbench workspace (an SQLite database without its meta table)');
     const app = db.prepare(`SELECT value FROM meta WHERE key = 'application'`).get() as { value: string } | undefined;
@@ -85,8 +84,43 @@ export function inspectWorkspaceFile(file: string): WorkspaceFileState {
     if (isCorruption(e)) throw new WorkspaceOpenError(file, 'corrupt', `is damaged and cannot be opened as a workspace (${(e as Error).message}); it was left unchanged`);
     throw new WorkspaceOpenError(file, 'unreadable', `cannot be opened as a workspace (${(e as Error).message})`);
   } finally {
-    db?.close();
+    close();
+  }
+}
+
+function folderIsWritable(file: string): boolean {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A read-only connection that writes nothing: a reader of a WAL file creates the -wal/-shm
+ * sidecars, and they are removed again on close when they were ours and hold nothing. Where they
+ * cannot be created (a read-only file system or folder) and there is no -wal to read, the file is
+ * read into memory instead (its header marked rollback-journal, as an in-memory database must be).
+ */
+export function openReadOnlyConnection(file: string): { db: Database.Database; close: () => void } {
+  const hadSidecars = existsSync(`${file}-wal`) || existsSync(`${file}-shm`);
+  const close = (db: Database.Database) => () => {
+    if (db.open) db.close();
     if (!hadSidecars) removeEmptySidecars(file);
+  };
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return { db, close: close(db) };
+  } catch (e) {
+    if (db) close(db)();
+    if ((e as { code?: string }).code !== 'SQLITE_CANTOPEN' || folderIsWritable(file) || existsSync(`${file}-wal`)) throw e;
+    const bytes = readFileSync(file);
+    if (bytes[18] === 2) bytes[18] = bytes[19] = 1;
+    const memory = new Database(bytes, { readonly: true });
+    return { db: memory, close: close(memory) };
   }
 }
 

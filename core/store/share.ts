@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { checkRunsReadable, readingDamaged } from './damage';
 import { digestRun, type RunDigest } from './digest';
 import { StoreError, WorkspaceOpenError } from './errors';
 import { inspectWorkspaceFile } from './inspect';
@@ -52,7 +53,19 @@ function withAttached<T>(db: Database.Database, file: string, alias: string, bod
   }
 }
 
-/** Writes run `runId`, or every run of experiment `experimentId`, to a new file `target`. */
+/** Copies the rows `where` selects from the source's table into the same table of `target`, ids kept. */
+function copyRows(source: Database.Database, target: Database.Database, table: string, columns: string[], where: string, ...params: unknown[]): void {
+  const list = columns.join(', ');
+  const insert = target.prepare(`INSERT INTO ${table} (${list}) VALUES (${columns.map(() => '?').join(', ')})`);
+  for (const row of source.prepare(`SELECT ${list} FROM main.${table} WHERE ${where}${orderOf(table)}`).raw().iterate(...params)) insert.run(row as unknown[]);
+}
+
+const allColumnsOf = (db: Database.Database, table: string) => db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table) as string[];
+
+/**
+ * Writes run `runId`, or every run of experiment `experimentId`, to a new file `target`. The
+ * workspace is only read (it may be open read-only, even on read-only media).
+ */
 export function exportToFile(ws: Workspace, what: { runId: number } | { experimentId: number }, target: string): ExportManifest {
   if (existsSync(target)) throw new StoreError(`${target} already exists; choose a new file name`);
   const runs = 'runId' in what ? [ws.runs.get(what.runId)] : ws.runs.list().filter((r) => r.experimentId === what.experimentId);
@@ -60,46 +73,51 @@ export function exportToFile(ws: Workspace, what: { runId: number } | { experime
     throw new StoreError('runId' in what ? `no run with id ${what.runId}` : `experiment ${what.experimentId} has no runs to export`);
   const experimentId = runs[0]!.experimentId;
   const runIds = runs.map((r) => r!.id);
+  checkRunsReadable(ws.db, ws.path); // an archive must never lack rows silently
 
   const partial = `${target}.partial-${process.pid}`;
   rmSync(partial, { force: true });
   const fresh = openWorkspace(partial);
-  fresh.db.pragma('journal_mode = DELETE');
-  fresh.close();
   try {
-    const db = ws.db;
-    const manifest = withAttached(db, partial, 'x', () =>
-      db
-        .transaction(() => {
-          db.prepare(`INSERT INTO x.experiments SELECT * FROM main.experiments WHERE id = ?`).run(experimentId);
-          const runColumns = columnsOf(db, 'runs').filter((c) => !c.startsWith('owner_') && c !== 'heartbeat_at');
-          for (const id of runIds) {
-            db.prepare(`INSERT INTO x.runs (id, ${runColumns.join(', ')}) SELECT id, ${runColumns.join(', ')} FROM main.runs WHERE id = ?`).run(id);
-            for (const table of TABLES_BY_RUN) db.prepare(`INSERT INTO x.${table} SELECT * FROM main.${table} WHERE run_id = ?${orderOf(table)}`).run(id);
-          }
-          db.prepare(`UPDATE x.runs SET status = 'interrupted', status_detail = 'exported while it was running' WHERE status = 'running'`).run();
-          const manifest: ExportManifest = {
-            format: EXPORT_FORMAT,
-            version: EXPORT_VERSION,
-            kind: 'runId' in what ? 'run' : 'experiment',
-            experiment: runs[0]!.experiment,
-            exportedAt: new Date().toISOString(),
-            runs: runs.map((r) => ({ uid: r!.uid, name: r!.name, ...digestRun(db, 'main', r!.id) })),
-          };
-          for (const r of manifest.runs) {
-            const copy = digestRun(db, 'x', runs.find((run) => run!.uid === r.uid)!.id);
-            if (copy.sha256 !== r.sha256) throw new StoreError(`export of run ${r.name}: the copy differs from the original`);
-          }
-          db.prepare(`INSERT INTO x.meta (key, value) VALUES ('export', ?)`).run(JSON.stringify(manifest));
-          return manifest;
-        })
-        // deferred: a read snapshot of this workspace and a write lock on the new file only, so a
-        // trainer recording into this workspace meanwhile is not held up by a long export
-        .deferred(),
-    );
+    fresh.db.pragma('journal_mode = DELETE');
+    const source = ws.db;
+    const copy = fresh.db;
+    const manifest = readingDamaged(source, ws.path, () => source
+      .transaction(() =>
+        copy
+          .transaction(() => {
+            copyRows(source, copy, 'experiments', allColumnsOf(source, 'experiments'), 'id = ?', experimentId);
+            const runColumns = allColumnsOf(source, 'runs').filter((c) => !c.startsWith('owner_') && c !== 'heartbeat_at');
+            for (const id of runIds) {
+              copyRows(source, copy, 'runs', runColumns, 'id = ?', id);
+              for (const table of TABLES_BY_RUN) copyRows(source, copy, table, allColumnsOf(source, table), 'run_id = ?', id);
+            }
+            copy.prepare(`UPDATE runs SET status = 'interrupted', status_detail = 'exported while it was running' WHERE status = 'running'`).run();
+            const manifest: ExportManifest = {
+              format: EXPORT_FORMAT,
+              version: EXPORT_VERSION,
+              kind: 'runId' in what ? 'run' : 'experiment',
+              experiment: runs[0]!.experiment,
+              exportedAt: new Date().toISOString(),
+              runs: runs.map((r) => ({ uid: r!.uid, name: r!.name, ...digestRun(source, 'main', r!.id) })),
+            };
+            for (const r of manifest.runs) {
+              const copied = digestRun(copy, 'main', runs.find((run) => run!.uid === r.uid)!.id);
+              if (copied.sha256 !== r.sha256) throw new StoreError(`export of run ${r.name}: the copy differs from the original`);
+            }
+            copy.prepare(`INSERT INTO meta (key, value) VALUES ('export', ?)`).run(JSON.stringify(manifest));
+            return manifest;
+          })
+          .immediate(),
+      )
+      // deferred: a read snapshot of the workspace only, so a trainer recording into it meanwhile
+      // is not held up by a long export
+      .deferred());
+    fresh.close();
     renameSync(partial, target);
     return manifest;
   } catch (e) {
+    fresh.close();
     rmSync(partial, { force: true });
     throw e;
   }

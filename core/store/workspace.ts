@@ -9,8 +9,8 @@ import { Runs } from './runs';
 import { Series } from './series';
 import { Settings } from './settings';
 import { WorkspaceOpenError } from './errors';
-import { inspectWorkspaceFile } from './inspect';
-import { migrate } from './schema';
+import { inspectWorkspaceFile, openReadOnlyConnection } from './inspect';
+import { migrate, SCHEMA_VERSION } from './schema';
 
 export { defaultWorkspacePath } from './paths';
 export { WorkspaceOpenError } from './errors';
@@ -34,6 +34,9 @@ export class Workspace {
   constructor(
     readonly path: string,
     readonly db: Database.Database,
+    /** Opened by openWorkspaceReadOnly: nothing is written, not even the recovery of dead runs. */
+    readonly readOnly = false,
+    private readonly onClose: () => void = () => db.close(),
   ) {
     this.drafts = new Drafts(db);
     this.settings = new Settings(db);
@@ -42,7 +45,7 @@ export class Workspace {
     this.series = new Series(db);
     this.checkpoints = new Checkpoints(db);
     this.evaluations = new Evaluations(db);
-    this.recoveredRunIds = this.runs.recoverInterrupted();
+    this.recoveredRunIds = readOnly ? [] : this.runs.recoverInterrupted();
   }
 
   /** Starts a run owned by this process and returns the recorder the trainer writes through. */
@@ -86,7 +89,7 @@ export class Workspace {
       }
     }
     this.recorders.clear();
-    this.db.close();
+    this.onClose();
   }
 }
 
@@ -113,4 +116,24 @@ export function openWorkspace(path: string): Workspace {
     db.close();
     throw e instanceof WorkspaceOpenError ? e : new WorkspaceOpenError(path, 'unreadable', `cannot be prepared as a workspace (${(e as Error).message})`);
   }
+}
+
+/**
+ * Opens an existing workspace for reading only (cnnwb runs list / show / compare / export): no
+ * file is created or changed — a missing file is "no workspace at PATH", not a new workspace —
+ * and a workspace on read-only media can be read. Runs left 'running' by a dead process are
+ * shown as they are stored (the next writable open marks them interrupted).
+ */
+export function openWorkspaceReadOnly(path: string): Workspace {
+  const state = inspectWorkspaceFile(path);
+  if (state.kind === 'absent') throw new WorkspaceOpenError(path, 'absent', `no workspace at ${path}`);
+  if (state.schemaVersion < SCHEMA_VERSION)
+    throw new WorkspaceOpenError(path, 'older-version', `was written by an older CNN Workbench (schema ${state.schemaVersion}); open it once for writing (cnnwb train, the app) to upgrade it`);
+  let opened: ReturnType<typeof openReadOnlyConnection>;
+  try {
+    opened = openReadOnlyConnection(path);
+  } catch (e) {
+    throw new WorkspaceOpenError(path, 'unreadable', `cannot be opened for reading (${(e as Error).message})`);
+  }
+  return new Workspace(path, opened.db, true, opened.close);
 }

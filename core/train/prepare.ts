@@ -10,6 +10,7 @@ import { applyPreprocessing, checkPreprocessing, fitPreprocessing, type Preproce
 import { loadDataSource, type DataSourceSpec } from '../data/sources';
 import { splitTrainValidation } from '../data/split';
 import { Network } from '../engine/network';
+import { defaultMemoryLimit } from '../engine/memoryLimit';
 import { compileGraph, type NetworkSpec } from '../graph/compile';
 import type { GraphFile } from '../graph/format';
 import type { StoredParameter, TrainerCheckpoint } from './checkpoint';
@@ -86,9 +87,22 @@ export async function prepareTraining(request: TrainingRequest, onEvent: (e: Tra
     applyPreprocessing(preprocessing, d.x);
     d.preprocessing = preprocessing;
   }
+  const batch = updateBatchSize(config, train.count);
+  const capacity = request.chunkSize ?? Math.min(batch, 256);
+  // What the network, the batch and the optimiser will take, checked before any of it is allocated.
+  const limit = defaultMemoryLimit();
+  const sized = compileGraph(request.graph, {
+    batch,
+    chunk: capacity,
+    optimizer: config.optimizer,
+    averaging: config.averageDecay > 0,
+    subsampleFraction: config.newton.subsampleFraction,
+    memoryLimit: limit.bytes,
+    memoryLimitName: limit.name,
+  });
+  if (!sized.ok) throw new TrainingSetupError(sized.errors.map((e) => e.message).join('; '));
   const backend = await chooseBackend(request.backend);
-  const capacity = request.chunkSize ?? Math.min(updateBatchSize(config, train.count), 256);
-  const network = new Network(spec, backend, { batchCapacity: capacity });
+  const network = new Network(spec, backend, { batchCapacity: capacity, memoryLimit: limit });
   if (request.initialParameters) network.setParameters(parameterValues(network, request.initialParameters));
   else network.initialize(config.seed);
   const trainer = new Trainer({ network, config, train, validation, test, onEvent, resumeFrom: request.resumeFrom });

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   };
   /** The window stays; the person chooses. Calls made meanwhile wait for the new service. */
   const restartAfterCrash = async (reason: string): Promise<ServiceClient> => {
-    const { response } = await dialog.showMessageBox({
+    const options: Electron.MessageBoxOptions = {
       type: 'error',
       title: 'CNN Workbench',
       message: 'The core service stopped',
@@ -109,7 +109,8 @@ async function main(): Promise<void> {
       defaultId: 0,
       cancelId: 1,
       noLink: true,
-    });
+    };
+    const { response } = await (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
     if (response !== 0) {
       app.quit();
       return new Promise(() => undefined);

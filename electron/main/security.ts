@@ -29,11 +29,13 @@ export function isExternalLink(url: string): boolean {
 export function hardenWebContents(contents: WebContents, openExternal: (url: string) => void, devServerUrl: string | null): void {
   const allowedPage = (url: string) => isAppPage(url) || (!!devServerUrl && url.startsWith(devServerUrl));
   // A dropped file or a link would replace the app's page (and its IPC access) with something else.
+  // Electron passes the target as event.url (and, deprecated, as the second argument).
+  const target = (event: unknown, url: string) => (event as { url?: string }).url ?? url;
   contents.on('will-navigate', (event, url) => {
-    if (!allowedPage(url)) event.preventDefault();
+    if (!allowedPage(target(event, url))) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!allowedPage(url)) event.preventDefault();
+    if (!allowedPage(target(event, url))) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {

@@ -41,7 +41,8 @@ export class ServiceStartError extends Error {
 
 /** The service as a child process of `node`, with structured-clone messages (typed arrays survive). */
 export function forkChannel(script: string, node: string): ServiceChannel {
-  const child = fork(script, [], { execPath: node, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // execArgv: [] — not this process's flags (Electron's own would not mean anything to Node).
+  const child = fork(script, [], { execPath: node, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let exitListener: (reason: string) => void = () => undefined;
   let ended = false;
   const end = (reason: string) => {

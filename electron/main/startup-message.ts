@@ -19,9 +19,12 @@ function runtimeName(runtime: ServiceRuntime): string {
   return runtime.electron ? `Electron ${runtime.electron} (Node ${runtime.node})` : `Node ${runtime.node} at ${runtime.execPath}`;
 }
 
-export function fixFor(launch: ServiceLaunch, mismatch: NativeMismatch): string {
-  if (launch.kind === 'node')
-    return `rebuild it with the Node that runs the service: PATH="${launch.node.replace(/[/\\][^/\\]+$/, '')}:$PATH" npm rebuild ${mismatch.module}, then npm start.`;
+export function fixFor(launch: ServiceLaunch, mismatch: NativeMismatch, platform: NodeJS.Platform = process.platform): string {
+  if (launch.kind === 'node') {
+    const folder = launch.node.replace(/[/\\][^/\\]+$/, '');
+    const command = platform === 'win32' ? `set "PATH=${folder};%PATH%" && npm rebuild ${mismatch.module}` : `PATH="${folder}:$PATH" npm rebuild ${mismatch.module}`;
+    return `rebuild it with the Node that runs the service: ${command}, then npm start.`;
+  }
   if (launch.packaged) return `reinstall CNN Workbench (this installation's ${mismatch.module} does not match its Electron).`;
   return `start the app with npm start (it runs the core service on the Node that built ${mismatch.module}), or rebuild it for Electron with npx electron-builder install-app-deps.`;
 }

@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelsUnavailableReason } from '../../core/compute/wasm/kernelModule';
+import { MAXIMUM_PAGES, RESERVED_BYTES, kernelsUnavailableReason, loadKernelModule, type KernelExports } from '../../core/compute/wasm/kernelModule';
+import { ARGS_PER_ROW, ThreadPool } from '../../core/compute/wasm/threadPool';
 import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
@@ -38,18 +39,37 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
     const bad = pooled.uploadIndexMap(new Int32Array(length).fill(1 << 29), 8);
     const small = pooled.allocate(8 * count);
     expect(() => pooled.gather(small, bad, dst, count)).toThrow(/out of bounds/);
-    // Instances of 2^22 values in a source holding two: the caller's share (instances 0, 1) is in
-    // bounds, the worker's (2, 3) runs past the end of the memory; its message crosses threads.
+    // Instances of 2^22 values in a source holding two: instances 0 and 1 are in bounds, 2 and 3
+    // run past the end of the memory. Rows are taken by whichever thread is free, so either may fail.
     const sourceLength = 1 << 22;
     const big = pooled.allocate(2 * sourceLength);
     const reach = pooled.uploadIndexMap(new Int32Array(length).map((_, j) => sourceLength - 1 - (j % 8)), sourceLength);
-    expect(() => pooled.gather(big, reach, dst, count)).toThrow(/wasm-simd thread 1: kernel gather failed: .*out of bounds/);
+    expect(() => pooled.gather(big, reach, dst, count)).toThrow(/out of bounds/);
     // And the pool still works.
     const good = pooled.uploadIndexMap(new Int32Array(length).map((_, j) => j % 8), 8);
     pooled.write(small, Array.from({ length: 8 * count }, (_, j) => j));
     pooled.gather(small, good, dst, count);
     const out = pooled.read(dst);
     expect(out[3 * length + 9]).toBe(3 * 8 + 1);
+  });
+
+  it("reports a worker's trap on the caller with the worker's message (row t on thread t)", async () => {
+    const { module } = loadKernelModule(false);
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAXIMUM_PAGES, shared: true });
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+    const pool = await ThreadPool.start(2, module, memory, kernels);
+    try {
+      // fill(t, value, n): row 0 fills 4 values in bounds, row 1 writes far past the memory.
+      pool.args.fill(0);
+      pool.args.set([RESERVED_BYTES, 1, 4], 0);
+      pool.args.set([1 << 30, 1, 4], ARGS_PER_ROW);
+      expect(() => pool.dispatch('fill', 2)).toThrow(/wasm-simd thread 1: kernel fill failed: .*out of bounds/);
+      pool.args.set([RESERVED_BYTES + 16, 2, 4], ARGS_PER_ROW);
+      pool.dispatch('fill', 2);
+      expect(Array.from(new Float32Array(memory.buffer, RESERVED_BYTES, 8))).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+    } finally {
+      await pool.dispose();
+    }
   });
 
   it('gives the same GEMM on one thread as on all of them, for every split', () => {

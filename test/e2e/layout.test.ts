@@ -186,6 +186,7 @@ describe.each([
       await tab('Train');
       await train.getByLabel('Epochs', { exact: true }).fill('1');
       await train.getByLabel('Batch size', { exact: true }).fill('32');
+      await train.getByLabel('Statistics every', { exact: true }).fill('1');
       await train.getByLabel('Run name', { exact: true }).fill(name);
       await page.getByRole('button', { name: 'Start' }).click();
       await expect.poll(status, SLOW).toBe('running');
@@ -197,13 +198,22 @@ describe.each([
     await shot('08-trained');
     await tab('Runs');
     const rows = page.getByRole('table', { name: 'Runs list' }).locator('tbody tr');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), SLOW).toBe(2);
     await expectSoundLayout();
     await shot('09-runs');
     await page.getByRole('row', { name: 'Run short-a' }).getByRole('button', { name: 'Export' }).click();
     await expect.poll(() => page.getByLabel('Export path for short-a').isVisible()).toBe(true);
     await expectSoundLayout();
     await shot('10-runs-export-open');
+    const exportTo = join(host.folder, 'short-a.cnnwb');
+    await page.getByLabel('Export path for short-a').fill(relative(process.cwd(), exportTo));
+    await page.getByRole('button', { name: 'Write' }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Runs notice' }).textContent(), SLOW).toBe(`Exported short-a to ${exportTo}`);
+    await tab('Gradients');
+    await expect.poll(() => page.getByRole('figure', { name: /^Histogram heatmap/ }).count(), SLOW).toBe(1);
+    await expectSoundLayout();
+    await expectNoHorizontalOverflow(page, ['.gradients-panel', '.heatmap']);
+    await shot('11-gradients');
   });
 
   it('shows where a relative path in the Save and Export dialogs resolves; a long document name does not re-flow the toolbar', async () => {

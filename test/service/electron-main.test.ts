@@ -51,6 +51,8 @@ describe('Electron main process (built), on a stub of the electron module', () =
     expect(report.fileMenu).toContainEqual(['Export', ['ONNX…', 'PyTorch…']]);
     expect(report.fileMenu).toContainEqual(['Import ONNX…']);
     expect(report.viewMenu).toContain('toggleDevTools'); // a development build
+    // The service was killed and the person chose Quit: main quits, starts no other service, reloads nothing.
+    expect(report.quitAfterCrash).toEqual({ messageBoxes: ['The core service stopped'], quits: 1, reloads: 0, services: 0, exitCode: null });
     expect(report.templates).toEqual(readdirSync(join(repoRoot, 'resources/templates')).map((f) => f.replace(/\.json$/, '')).sort());
   });
 

@@ -3,6 +3,7 @@
  * and what this machine must offer to run them: wasm SIMD, shared memory, worker threads.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -24,7 +25,7 @@ export const RESERVED_BYTES = 65536;
 
 /** The exports, in the order threads refer to them by index. */
 export const KERNEL_NAMES = [
-  'gemmBlock', 'gemmShared', 'gather', 'scatterAdd', 'maxPool', 'maxPoolBackward', 'gatherArgmax', 'avgPool', 'avgPoolBackward',
+  'gemmBlock', 'gemmShared', 'microKernelPeak', 'gather', 'scatterAdd', 'maxPool', 'maxPoolLanes', 'maxPoolBackward', 'gatherArgmax', 'avgPool', 'avgPoolBackward',
   'fill', 'copy', 'axpby', 'dot', 'addBias', 'rowSum', 'activate', 'activationGrad',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];
@@ -40,9 +41,24 @@ export function kernelsUnavailableReason(): string | null {
   return null;
 }
 
-/** Whether this engine takes the relaxed-SIMD build (Electron 45, Node >= 22; Node 20 only behind a flag). */
+/** V8's switch for relaxed SIMD before it shipped it (Node 20); Node >= 22 and Electron 45 validate without it. */
+const RELAXED_SIMD_FLAG = '--experimental-wasm-relaxed-simd';
+/** Set to 0 to keep the plain simd128 kernels even where relaxed SIMD runs (bench A/B). */
+export const RELAXED_SIMD_ENV = 'CNNWB_RELAXED_SIMD';
+
+/**
+ * Whether this engine takes the relaxed-SIMD build, found by validating it. Node 20's V8 has relaxed
+ * SIMD behind a flag only: then the process turns the flag on for itself (V8 flags are process-wide,
+ * so every worker thread has it too) and validates again. This is how the CLI, the service, the
+ * training workers and the tests all get the fused kernels without a flag on their command line.
+ */
 export function hasRelaxedSimd(): boolean {
-  return existsSync(RELAXED_KERNELS_WASM_PATH) && WebAssembly.validate(readFileSync(RELAXED_KERNELS_WASM_PATH));
+  if (process.env[RELAXED_SIMD_ENV] === '0' || !existsSync(RELAXED_KERNELS_WASM_PATH)) return false;
+  const bytes = readFileSync(RELAXED_KERNELS_WASM_PATH);
+  if (WebAssembly.validate(bytes)) return true;
+  if (!process.versions.node || process.versions.electron) return false;
+  setFlagsFromString(RELAXED_SIMD_FLAG);
+  return WebAssembly.validate(bytes);
 }
 
 export interface KernelModule {

@@ -1,9 +1,13 @@
 /**
  * Runs kernels on all cores, synchronously for the caller: the calling thread is thread 0, the
- * workers are threads 1..n-1, all over one shared WebAssembly.Memory. A dispatch writes one row
- * of arguments per thread into a shared Float64Array, bumps a generation counter and wakes the
- * workers (Atomics.notify); the caller runs row 0 itself, then waits (Atomics.wait) until every
+ * workers are threads 1..n-1, all over one shared WebAssembly.Memory. A dispatch writes rows of
+ * arguments into a shared Float64Array, bumps a generation counter and wakes the workers
+ * (Atomics.notify); the caller takes its share itself, then waits (Atomics.wait) until every
  * worker has counted itself off. Nothing is copied and nothing is allocated per dispatch.
+ * Two ways to share: `dispatch` runs row t on thread t (kernels that need a thread's own scratch);
+ * `dispatchChunks` lets every thread take rows from a shared counter until none is left, so a
+ * thread that another process slows down just takes fewer (every row still runs whole on one
+ * thread, so results do not depend on who took what).
  */
 import { Worker } from 'node:worker_threads';
 import { workerEntryUrl } from '../../workers/workerEntry';
@@ -14,7 +18,12 @@ const PENDING = 1;
 const OP = 2;
 const ACTIVE = 3;
 const FAILED = 4;
+/** Chunk mode: how many rows there are (0: row t on thread t), and the next row to take. */
+const CHUNKS = 5;
+const NEXT = 6;
 export const ARGS_PER_ROW = 20;
+/** Argument rows per thread: dispatchChunks may write up to threads * ROWS_PER_THREAD rows. */
+export const ROWS_PER_THREAD = 8;
 /** Longest sleep before a waiting thread checks the control block again (see dispatch). */
 export const WAKE_CHECK_MS = 20;
 /** Bytes of the shared buffer a failing worker writes its error message into. */
@@ -34,7 +43,7 @@ export class ThreadPool {
     private readonly kernels: KernelExports,
   ) {
     this.control = new Int32Array(new SharedArrayBuffer(8 * 4));
-    this.args = new Float64Array(new SharedArrayBuffer(threads * ARGS_PER_ROW * 8));
+    this.args = new Float64Array(new SharedArrayBuffer(threads * ROWS_PER_THREAD * ARGS_PER_ROW * 8));
     this.errorText = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
   }
 
@@ -81,21 +90,43 @@ export class ThreadPool {
    * done. active = 1 runs on the calling thread only, without waking anyone.
    */
   dispatch(name: KernelName, active: number): void {
-    const a = this.args;
-    const kernel = this.kernels[name];
     if (active <= 1 || this.workers.length === 0) {
-      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19]);
+      this.runRow(this.kernels[name], 0);
       return;
     }
+    this.run(name, active, 0);
+  }
+
+  /** Runs kernel `name` on rows 0..rows-1, each thread taking the next row until none is left. */
+  dispatchChunks(name: KernelName, rows: number): void {
+    if (rows <= 1 || this.workers.length === 0) {
+      for (let r = 0; r < rows; r++) this.runRow(this.kernels[name], r);
+      return;
+    }
+    this.run(name, Math.min(rows, this.threads), rows);
+  }
+
+  private runRow(kernel: (...args: number[]) => number, row: number): void {
+    const a = this.args;
+    const b = row * ARGS_PER_ROW;
+    kernel(a[b], a[b + 1], a[b + 2], a[b + 3], a[b + 4], a[b + 5], a[b + 6], a[b + 7], a[b + 8], a[b + 9],
+      a[b + 10], a[b + 11], a[b + 12], a[b + 13], a[b + 14], a[b + 15], a[b + 16], a[b + 17], a[b + 18], a[b + 19]);
+  }
+
+  private run(name: KernelName, active: number, chunks: number): void {
+    const kernel = this.kernels[name];
     const c = this.control;
     Atomics.store(c, OP, KERNEL_NAMES.indexOf(name));
     Atomics.store(c, ACTIVE, active);
+    Atomics.store(c, CHUNKS, chunks);
+    Atomics.store(c, NEXT, 0);
     Atomics.store(c, PENDING, this.workers.length);
     Atomics.add(c, GENERATION, 1);
     Atomics.notify(c, GENERATION);
     let failure: unknown = null;
     try {
-      kernel(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19]);
+      if (chunks === 0) this.runRow(kernel, 0);
+      else for (let r = Atomics.add(c, NEXT, 1); r < chunks; r = Atomics.add(c, NEXT, 1)) this.runRow(kernel, r);
     } catch (error) {
       failure = error;
     }

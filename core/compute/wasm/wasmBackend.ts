@@ -9,7 +9,7 @@ import type { BackendFactory, ComputeBackend, IndexMap, IndexTensor, Tensor } fr
 import { Arena } from './arena';
 import { KERNEL_NAMES, MAXIMUM_PAGES, RESERVED_BYTES, kernelsUnavailableReason, loadKernelModule, type KernelExports, type KernelName } from './kernelModule';
 import { GemmAxis, splitGemm, type GemmSplit } from './gemmSplit';
-import { ARGS_PER_ROW, ThreadPool } from './threadPool';
+import { ARGS_PER_ROW, ROWS_PER_THREAD, ThreadPool } from './threadPool';
 
 /** Matches the blocking in assembly/gemm.ts: MC*KC, KC*NC and MR*NR floats per thread. */
 const PACK_A_FLOATS = 128 * 256;
@@ -17,10 +17,15 @@ const PACK_B_FLOATS = 256 * 512;
 const TILE_FLOATS = 8 * 4;
 /** Element-wise work below this many values stays on the calling thread. */
 const PARALLEL_MIN_VALUES = 1 << 16;
+/** Shared element-wise and per-instance work is cut into this many chunks per thread (taken dynamically). */
+const CHUNKS_PER_THREAD = 4;
+if (CHUNKS_PER_THREAD > ROWS_PER_THREAD) throw new Error('wasm-simd: more chunks per thread than argument rows');
 
 const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, leaky_relu: 1, tanh: 2, sigmoid: 3, linear: 4 };
 
 class WasmTensor implements Tensor {
+  /** For an argmax tensor: the pooling it last recorded (so its backward can split instances). */
+  pooled: { outSize: number; sourceLength: number } | null = null;
   constructor(
     readonly ptr: number,
     readonly length: number,
@@ -28,11 +33,29 @@ class WasmTensor implements Tensor {
 }
 
 class WasmIndexMap implements IndexMap {
+  /** Per window size: whether maxPoolLanes may run on this map (see lanesConsecutive). */
+  readonly lanes = new Map<number, boolean>();
   constructor(
     readonly ptr: number,
     readonly length: number,
     readonly sourceLength: number,
   ) {}
+}
+
+/**
+ * Whether every group of four consecutive windows (of `size` entries each) reads four consecutive
+ * positions at each window entry: true for pooling windows over d % 4 == 0 channels, which then
+ * pool as one f32x4 per window entry.
+ */
+function lanesConsecutive(map: Int32Array, size: number): boolean {
+  const windows = map.length / size;
+  if (windows % 4 !== 0) return false;
+  for (let g = 0; g < windows; g += 4)
+    for (let t = 0; t < size; t++) {
+      const first = map[g * size + t];
+      for (let l = 1; l < 4; l++) if (map[(g + l) * size + t] !== first + l) return false;
+    }
+  return true;
 }
 
 const ptrOf = (t: Tensor | IndexTensor | IndexMap): number => (t as WasmTensor).ptr;
@@ -48,8 +71,8 @@ export class WasmSimdBackend implements ComputeBackend {
   readonly dtype = 'float32' as const;
   readonly description: string;
   private readonly scratch: ThreadScratch[] = [];
-  /** Private partial products of k-split GEMMs (threads 1..n-1), grown on demand. */
-  private partials: number[] = [];
+  /** The partial products of a k-split GEMM, one m x n block per chunk of k (grown on demand). */
+  private partials = 0;
   private partialFloats = 0;
   private readonly splits = new Map<string, GemmSplit>();
   /** The shared chunk counter of gemmShared (one i32). */
@@ -133,36 +156,35 @@ export class WasmSimdBackend implements ComputeBackend {
     void this.pool.dispose();
   }
 
-  /** Splits [0, n) into `threads` chunks (multiples of 4 values) and runs `name` with (ptr offsets, chunk length) rows. */
+  /**
+   * Cuts [0, n) into chunks (multiples of 4 values), CHUNKS_PER_THREAD per thread, taken by the
+   * threads from a shared counter, and runs `name` with (ptr offsets, chunk length) rows.
+   */
   private elementwise(name: KernelName, n: number, fillRow: (row: number, start: number, length: number) => void): void {
     const a = this.pool.args;
-    const threads = n >= PARALLEL_MIN_VALUES ? this.pool.threads : 1;
-    const chunk = Math.ceil(n / threads / 4) * 4;
-    let active = 0;
-    for (let t = 0; t < threads; t++) {
+    const parts = n >= PARALLEL_MIN_VALUES ? this.pool.threads * CHUNKS_PER_THREAD : 1;
+    const chunk = Math.ceil(n / parts / 4) * 4;
+    let rows = 0;
+    for (let t = 0; t < parts; t++) {
       const start = t * chunk;
       const length = Math.min(chunk, n - start);
       if (length <= 0) break;
       a.fill(0, t * ARGS_PER_ROW, (t + 1) * ARGS_PER_ROW);
       fillRow(t * ARGS_PER_ROW, start, length);
-      active++;
+      rows++;
     }
-    if (active > 0) this.pool.dispatch(name, active);
+    if (rows > 0) this.pool.dispatchChunks(name, rows);
   }
 
-  /** Splits `count` instances among the threads; fillRow writes a row for the range [i0, i1). */
+  /** Cuts `count` instances into chunks taken by the threads; fillRow writes a row for the range [i0, i1). */
   private perInstance(name: KernelName, count: number, valuesPerInstance: number, fillRow: (row: number, i0: number, i1: number) => void): void {
     const a = this.pool.args;
-    const threads = Math.min(count, count * valuesPerInstance >= PARALLEL_MIN_VALUES ? this.pool.threads : 1);
-    let active = 0;
-    for (let t = 0; t < threads; t++) {
-      const i0 = Math.floor((count * t) / threads);
-      const i1 = Math.floor((count * (t + 1)) / threads);
+    const parts = Math.min(count, count * valuesPerInstance >= PARALLEL_MIN_VALUES ? this.pool.threads * CHUNKS_PER_THREAD : 1);
+    for (let t = 0; t < parts; t++) {
       a.fill(0, t * ARGS_PER_ROW, (t + 1) * ARGS_PER_ROW);
-      fillRow(t * ARGS_PER_ROW, i0, i1);
-      active++;
+      fillRow(t * ARGS_PER_ROW, Math.floor((count * t) / parts), Math.floor((count * (t + 1)) / parts));
     }
-    if (active > 0) this.pool.dispatch(name, active);
+    if (parts > 0) this.pool.dispatchChunks(name, parts);
   }
 
   fill(t: Tensor, value: number, length = t.length): void {
@@ -216,7 +238,8 @@ export class WasmSimdBackend implements ComputeBackend {
     }
     const threads = this.pool.threads;
     const byK = split.axis === GemmAxis.Inner;
-    if (byK) this.ensurePartials(m * n, threads);
+    const kChunks = byK ? Math.ceil(k / split.chunk) : 0;
+    if (byK) this.ensurePartials(m * n * kChunks);
     Atomics.store(this.arena.i32(), this.counter >> 2, 0);
     for (let t = 0; t < threads; t++) {
       const s = this.scratch[t];
@@ -234,7 +257,7 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 10] = split.chunk;
       a[r + 11] = this.counter;
       a[r + 12] = t;
-      a[r + 13] = byK && t > 0 ? this.partials[t - 1] : 0;
+      a[r + 13] = byK ? this.partials : 0;
       a[r + 14] = s.Ap;
       a[r + 15] = s.Bp;
       a[r + 16] = s.tile;
@@ -242,17 +265,45 @@ export class WasmSimdBackend implements ComputeBackend {
     }
     this.pool.dispatch('gemmShared', threads);
     if (byK) {
+      // C (+)= the chunks' partial products, always in chunk order: the same sum whoever took what.
       const c = ptrOf(C);
-      for (let t = 1; t < threads; t++) this.kernels.axpby(1, this.partials[t - 1], 1, c, m * n);
+      const size = m * n;
+      if (!accumulate) this.kernels.copy(this.partials, c, size);
+      for (let j = accumulate ? 0 : 1; j < kChunks; j++) this.kernels.axpby(1, this.partials + 4 * j * size, 1, c, size);
     }
   }
 
-  private ensurePartials(floats: number, parts: number): void {
-    if (floats > this.partialFloats) {
-      this.partials = [];
-      this.partialFloats = floats;
+  /**
+   * GFLOP/s of the GEMM micro-kernel alone on `threads` threads (panels in L1, no packing, no
+   * memory traffic): the ceiling the bench measures each GEMM shape against.
+   */
+  microKernelPeakGflops(threads = this.pool.threads, ms = 200): number {
+    const kc = 256;
+    const reps = 2000;
+    const a = this.pool.args;
+    const once = () => {
+      for (let t = 0; t < threads; t++) {
+        const s = this.scratch[t];
+        a.fill(0, t * ARGS_PER_ROW, (t + 1) * ARGS_PER_ROW);
+        a.set([kc, reps, s.Ap, s.Bp, s.tile], t * ARGS_PER_ROW);
+      }
+      this.pool.dispatch('microKernelPeak', threads);
+    };
+    once();
+    let runs = 0;
+    const start = performance.now();
+    while (performance.now() - start < ms) {
+      once();
+      runs++;
     }
-    while (this.partials.length < parts - 1) this.partials.push(this.arena.allocate(this.partialFloats * 4));
+    return (2 * 8 * 4 * kc * reps * threads * runs) / ((performance.now() - start) * 1e6);
+  }
+
+  /** Room for the k-split chunks' partial products (one m x n block per chunk), grown on demand. */
+  private ensurePartials(floats: number): void {
+    if (floats <= this.partialFloats) return;
+    this.partials = this.arena.allocate(floats * 4);
+    this.partialFloats = floats;
   }
 
   gather(src: Tensor, map: IndexMap, dst: Tensor, count: number): void {
@@ -336,7 +387,14 @@ export class WasmSimdBackend implements ComputeBackend {
     const o = ptrOf(out);
     const am = ptrOf(argmax);
     const outSize = windows.length / windowSize;
-    this.perInstance('maxPool', count, windows.length, (r, i0, i1) => {
+    const map = windows as WasmIndexMap;
+    let lanes = map.lanes.get(windowSize);
+    if (lanes === undefined) {
+      lanes = lanesConsecutive(this.arena.i32().subarray(map.ptr >> 2, (map.ptr >> 2) + map.length), windowSize);
+      map.lanes.set(windowSize, lanes);
+    }
+    (argmax as WasmTensor).pooled = { outSize, sourceLength: windows.sourceLength };
+    this.perInstance(lanes ? 'maxPoolLanes' : 'maxPool', count, windows.length, (r, i0, i1) => {
       const a = this.pool.args;
       a[r] = z;
       a[r + 1] = windows.sourceLength;
@@ -350,9 +408,27 @@ export class WasmSimdBackend implements ComputeBackend {
     });
   }
   maxPoolBackward(V: Tensor, argmax: IndexTensor, n: number, dZ: Tensor, zLength: number): void {
-    // Overlapping windows may send two values to one position, so the scatter stays on one thread.
-    this.fill(dZ, 0, zLength);
-    this.kernels.maxPoolBackward(ptrOf(V), ptrOf(argmax), n, ptrOf(dZ), 0);
+    const v = ptrOf(V);
+    const am = ptrOf(argmax);
+    const dz = ptrOf(dZ);
+    const pooled = (argmax as WasmTensor).pooled;
+    // Overlapping windows may send two values to one position of an instance, so threads take whole
+    // instances; without the recorded pooling the scatter stays on one thread.
+    if (!pooled || n % pooled.outSize !== 0 || zLength !== (n / pooled.outSize) * pooled.sourceLength) {
+      this.kernels.maxPoolBackward(v, am, 0, n, dz, 0, zLength);
+      return;
+    }
+    const { outSize, sourceLength } = pooled;
+    this.perInstance('maxPoolBackward', n / outSize, sourceLength, (r, i0, i1) => {
+      const a = this.pool.args;
+      a[r] = v;
+      a[r + 1] = am;
+      a[r + 2] = i0 * outSize;
+      a[r + 3] = i1 * outSize;
+      a[r + 4] = dz;
+      a[r + 5] = i0 * sourceLength;
+      a[r + 6] = i1 * sourceLength;
+    });
   }
   gatherArgmax(src: Tensor, argmax: IndexTensor, n: number, dst: Tensor): void {
     const s = ptrOf(src);

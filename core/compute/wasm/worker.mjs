@@ -13,6 +13,13 @@ const PENDING = 1;
 const OP = 2;
 const ACTIVE = 3;
 const FAILED = 4;
+const CHUNKS = 5;
+const NEXT = 6;
+const runRow = (kernel, row) => {
+  const b = row * argsPerRow;
+  kernel(a[b], a[b + 1], a[b + 2], a[b + 3], a[b + 4], a[b + 5], a[b + 6], a[b + 7], a[b + 8], a[b + 9],
+    a[b + 10], a[b + 11], a[b + 12], a[b + 13], a[b + 14], a[b + 15], a[b + 16], a[b + 17], a[b + 18], a[b + 19]);
+};
 
 let generation = Atomics.load(ctrl, GENERATION);
 parentPort.postMessage({ ready: true });
@@ -23,10 +30,11 @@ for (;;) {
   const op = Atomics.load(ctrl, OP);
   if (op < 0) break;
   if (index < Atomics.load(ctrl, ACTIVE)) {
-    const b = index * argsPerRow;
+    const chunks = Atomics.load(ctrl, CHUNKS);
     try {
-      kernels[op](a[b], a[b + 1], a[b + 2], a[b + 3], a[b + 4], a[b + 5], a[b + 6], a[b + 7], a[b + 8], a[b + 9],
-        a[b + 10], a[b + 11], a[b + 12], a[b + 13], a[b + 14], a[b + 15], a[b + 16], a[b + 17], a[b + 18], a[b + 19]);
+      // Row `index`, or (chunk mode) the next untaken row until none is left.
+      if (chunks === 0) runRow(kernels[op], index);
+      else for (let r = Atomics.add(ctrl, NEXT, 1); r < chunks; r = Atomics.add(ctrl, NEXT, 1)) runRow(kernels[op], r);
     } catch (error) {
       // Written before FAILED is set, read by the caller after every thread has counted off.
       const text = new TextEncoder().encode(`wasm-simd thread ${index}: kernel ${opNames[op]} failed: ${error}`);

@@ -1,6 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useState } from 'react';
 import type { TemplateSummary } from '../../../core/api/contract';
+import { formatBytes } from '../../../core/graph/memory';
 import { api } from '../api/workbench-api';
 import { runCommand } from './commands';
 import { useEditor } from './editor-store-context';
@@ -17,6 +18,7 @@ export function Toolbar() {
   const canUndo = useEditor((s) => s.canUndo);
   const canRedo = useEditor((s) => s.canRedo);
   const totals = useEditor((s) => s.compiled.totals);
+  const memory = useEditor((s) => s.compiled.memory);
   const ok = useEditor((s) => s.compiled.ok);
   const errors = useEditor((s) => s.compiled.errors);
   const selectionSize = useEditor((s) => s.selectedNodes.length + s.selectedEdges.length);
@@ -114,6 +116,11 @@ export function Toolbar() {
         <span>
           <span className="muted">MACs</span> <strong data-testid="total-macs">{formatCompact(totals.macs)}</strong>
         </span>
+        {memory && (
+          <span title={`Memory training takes at batch ${memory.batch} (SGD, float32): weights, activations, patch matrices, gradients and optimiser state`}>
+            <span className="muted">Memory</span> <strong data-testid="total-memory">{formatBytes(memory.bytes)}</strong>
+          </span>
+        )}
         <span role="status" aria-label="Trainability" className={ok ? 'trainable' : 'untrainable'} title={ok ? undefined : trainability}>
           {ok ? 'Ready to train' : trainability}
         </span>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { RunDetail, RunSummary } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
 import { editorStore } from '../editor/editor-store-context';
+import { resolveHostPath } from '../editor/ResolvedPath';
 import { inspectStore } from '../inspect/inspect-store';
 import { dockStore } from '../workbench/dock-store';
 import { followRun, setForm } from '../training/training-store';
@@ -25,6 +26,12 @@ export function RunsPanel() {
   const [importPath, setImportPath] = useState('');
   const [notice, setNotice] = useState<{ error: boolean; text: string } | null>(null);
 
+  // Export and import paths are host paths: say where a relative one goes.
+  const [workingFolder, setWorkingFolder] = useState<string | null>(null);
+  useEffect(() => {
+    api.appInfo().then((info) => setWorkingFolder(info.workingFolder), () => setWorkingFolder(null));
+  }, []);
+  const hostPath = (path: string) => (workingFolder ? resolveHostPath(path, workingFolder) : path);
   const refresh = useCallback(() => api.listRuns().then(setRuns, (e: Error) => setNotice({ error: true, text: e.message })), []);
   useEffect(() => {
     void refresh();
@@ -70,7 +77,7 @@ export function RunsPanel() {
         <button type="button" disabled={chosen.length < 2} onClick={() => void act(async () => setCompared(await Promise.all(chosen.map((id) => api.getRun(id)))))}>
           Compare {chosen.length > 0 ? `(${chosen.length})` : ''}
         </button>
-        <input aria-label="Import path" placeholder="exported run file on the host" value={importPath} onChange={(e) => setImportPath(e.target.value)} />
+        <input aria-label="Import path" placeholder="exported run file on the host" title={importPath ? hostPath(importPath) : undefined} value={importPath} onChange={(e) => setImportPath(e.target.value)} />
         <button type="button" disabled={!importPath.trim()} onClick={() => void act(async () => setNotice({ error: false, text: (await api.importRuns(importPath.trim())).message }))}>
           Import
         </button>
@@ -140,10 +147,10 @@ export function RunsPanel() {
                         className="inline"
                         onSubmit={(e) => {
                           e.preventDefault();
-                          void act(() => api.exportRun(r.id, editing.text), `Exported ${r.name} to ${editing.text}`).then(() => setEditing(null));
+                          void act(() => api.exportRun(r.id, editing.text), `Exported ${r.name} to ${hostPath(editing.text)}`).then(() => setEditing(null));
                         }}
                       >
-                        <input aria-label={`Export path for ${r.name}`} autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
+                        <input aria-label={`Export path for ${r.name}`} title={hostPath(editing.text)} autoFocus value={editing.text} onChange={(e) => setEditing({ ...editing, text: e.target.value })} />
                         <button type="submit" className="small">
                           Write
                         </button>

@@ -1,7 +1,8 @@
 // node drive.mjs <out/main/index.js> <workspace.db> <save-path> [export-folder]: runs Electron main against the stub,
 // exercises its IPC handlers like the preload would and its security handlers like Chromium would,
 // prints one JSON report.
-import { APP_PAGE, call, launchMain } from './launch.mjs';
+import { APP_PAGE, call, launchMain, until } from './launch.mjs';
+import { childProcesses } from './proc.mjs';
 
 const [mainPath, db, savePath, exportFolder] = process.argv.slice(2);
 const stub = await launchMain(mainPath, ['--db', db]);
@@ -74,27 +75,40 @@ const security = {
   },
 };
 
-console.log(
-  JSON.stringify({
-    channels: [...stub.handlers.keys()].sort(),
-    windows: stub.windows.map((w) => w.webPreferences),
-    loaded: stub.loaded,
-    exitCode: stub.exitCode,
-    errors: stub.errors,
-    appInfo: await fromApp('appInfo', []),
-    templates: (await fromApp('listTemplates', [])).result?.map((t) => t.id),
-    notArray: await fromApp('appInfo', 'x'),
-    savedWithDialog,
-    openCancelled,
-    exportedWithDialog,
-    importCancelled,
-    sent: stub.sent,
-    menuLabels: stub.menus.at(-1)?.template.map((m) => m.label ?? m.role),
-    viewMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&View').submenu.map((i) => i.label ?? i.role ?? i.type),
-    fileMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&File').submenu.map((i) => [i.label ?? i.type ?? i.role, i.submenu?.map?.((s) => s.label)].filter(Boolean)),
-    recentMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&File').submenu.find((i) => i.label === 'Open Recent').submenu.map((i) => i.label),
-    utilityForks: stub.utilityForks.map((f) => f.script),
-    security,
-  }),
-);
+const report = {
+  channels: [...stub.handlers.keys()].sort(),
+  windows: stub.windows.map((w) => w.webPreferences),
+  loaded: stub.loaded,
+  exitCode: stub.exitCode,
+  errors: stub.errors,
+  appInfo: await fromApp('appInfo', []),
+  templates: (await fromApp('listTemplates', [])).result?.map((t) => t.id),
+  notArray: await fromApp('appInfo', 'x'),
+  savedWithDialog,
+  openCancelled,
+  exportedWithDialog,
+  importCancelled,
+  sent: stub.sent,
+  menuLabels: stub.menus.at(-1)?.template.map((m) => m.label ?? m.role),
+  viewMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&View').submenu.map((i) => i.label ?? i.role ?? i.type),
+  fileMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&File').submenu.map((i) => [i.label ?? i.type ?? i.role, i.submenu?.map?.((s) => s.label)].filter(Boolean)),
+  recentMenu: stub.menus.at(-1)?.template.find((m) => m.label === '&File').submenu.find((i) => i.label === 'Open Recent').submenu.map((i) => i.label),
+  utilityForks: stub.utilityForks.map((f) => f.script),
+  security,
+};
+
+// Last: the service dies and the person answers Quit.
+const [service] = childProcesses(process.pid);
+stub.nextMessageBox = { response: 1 };
+process.kill(service.pid, 'SIGKILL');
+await until(() => stub.quits > 0, 'main to quit', 20_000);
+const quitAfterCrash = {
+  messageBoxes: stub.messageBoxes.map((b) => b.message),
+  quits: stub.quits,
+  reloads: stub.contents[0].reloads,
+  services: childProcesses(process.pid).length,
+  exitCode: stub.exitCode,
+};
+
+console.log(JSON.stringify({ ...report, quitAfterCrash }));
 process.exit(0);

@@ -215,24 +215,23 @@ export function gemmBlock(
   }
 }
 
-// The same product shared by threads. axis 0: chunks of columns, 1: chunks of rows, taken from a
-// shared counter (atomic add), so a thread that is descheduled or slower simply takes fewer
-// chunks; every output value is still computed whole by one thread, so the result does not
-// depend on who took what. axis 2: chunks of the inner dimension k, dealt round-robin (thread t
-// takes chunks t, t + threads, ...): thread 0 adds into C (zeroed first unless accumulate) and
-// every other thread into its own zeroed `partial` (m x n, ld m) that the caller sums into C
-// afterwards. A fixed deal keeps each partial sum, and so the run, the same from run to run.
+// The same product shared by threads. Threads take chunks of one axis from a shared counter
+// (atomic add), so a thread that is descheduled or slower simply takes fewer chunks. axis 0:
+// chunks of columns, 1: chunks of rows; every output value is computed whole by one thread.
+// axis 2: chunks of the inner dimension k; chunk j writes its partial product (m x n, ld m) into
+// its own block partial + j*m*n, which the caller sums into C in chunk order afterwards, so the
+// result does not depend on who took what either.
 export function gemmShared(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, A: usize, B: usize, C: usize, accumulate: bool,
   axis: i32, chunk: i32, counter: usize, thread: i32, partial: usize, Ap: usize, Bp: usize, tile: usize, threads: i32,
 ): void {
   if (axis == 2) {
-    const target = thread == 0 ? C : partial;
-    if (thread != 0 || !accumulate) {
-      for (let c = 0; c < n; c++) memory.fill(target + (<usize>(m * c) << 2), 0, <usize>m << 2);
-    }
-    for (let k0 = thread * chunk; k0 < k; k0 += threads * chunk) {
-      gemmBlock(transA, transB, m, n, k, A, B, target, m, true, 0, m, 0, n, k0, min(k, k0 + chunk), Ap, Bp, tile);
+    const chunks = (k + chunk - 1) / chunk;
+    for (;;) {
+      const j = atomic.add<i32>(counter, 1);
+      if (j >= chunks) break;
+      const k0 = j * chunk;
+      gemmBlock(transA, transB, m, n, k, A, B, partial + ((<usize>j * <usize>(m * n)) << 2), m, false, 0, m, 0, n, k0, min(k, k0 + chunk), Ap, Bp, tile);
     }
     return;
   }
@@ -244,4 +243,10 @@ export function gemmShared(
     if (axis == 0) gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, 0, m, s0, s1, 0, k, Ap, Bp, tile);
     else gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, s0, s1, 0, n, 0, k, Ap, Bp, tile);
   }
+}
+
+// The micro-kernel alone, `reps` times over one MR x kc and one kc x NR panel that stay in L1:
+// the most this thread's GEMM can reach (2 MR NR kc flops per rep), the bench's yardstick.
+export function microKernelPeak(kc: i32, reps: i32, Ap: usize, Bp: usize, tile: usize): void {
+  for (let r = 0; r < reps; r++) microKernel(kc, Ap, Bp, tile, MR, 0, 0, MR, NR, r > 0, tile);
 }

@@ -51,9 +51,39 @@ export function maxPool(Z: usize, sourceLength: i32, windows: usize, windowSize:
   }
 }
 
-export function maxPoolBackward(V: usize, argmax: usize, n: i32, dZ: usize, zLength: i32): void {
-  memory.fill(dZ, 0, <usize>zLength << 2);
-  for (let k = 0; k < n; k++) {
+// maxPool where every four consecutive outputs (four channels) read four consecutive positions of
+// each window: one f32x4 per window entry, the same first-largest-wins selection as maxPool.
+// outSize is a multiple of 4 (the backend checks the map before choosing this kernel).
+export function maxPoolLanes(Z: usize, sourceLength: i32, windows: usize, windowSize: i32, outSize: i32, out: usize, argmax: usize, i0: i32, i1: i32): void {
+  const lane = i32x4(0, 1, 2, 3);
+  for (let i = i0; i < i1; i++) {
+    const zOff = i * sourceLength;
+    const z = Z + (<usize>zOff << 2);
+    const base = i32x4.add(i32x4.splat(zOff), lane);
+    for (let g = 0; g < outSize; g += 4) {
+      const w = windows + (<usize>(g * windowSize) << 2);
+      let at = load<i32>(w);
+      let best = v128.load(z + (<usize>at << 2));
+      let bestAt = i32x4.add(base, i32x4.splat(at));
+      for (let t = 1; t < windowSize; t++) {
+        at = load<i32>(w + (<usize>t << 2));
+        const v = v128.load(z + (<usize>at << 2));
+        const better = f32x4.gt(v, best);
+        best = v128.bitselect(v, best, better);
+        bestAt = v128.bitselect(i32x4.add(base, i32x4.splat(at)), bestAt, better);
+      }
+      const o = <usize>(i * outSize + g) << 2;
+      v128.store(out + o, best);
+      v128.store(argmax + o, bestAt);
+    }
+  }
+}
+
+// dZ[z0, z1) = 0, then dZ[argmax[k]] += V[k] for k in [k0, k1): a thread's share is whole
+// instances, whose argmax positions all lie in their own part of dZ.
+export function maxPoolBackward(V: usize, argmax: usize, k0: i32, k1: i32, dZ: usize, z0: i32, z1: i32): void {
+  memory.fill(dZ + (<usize>z0 << 2), 0, <usize>(z1 - z0) << 2);
+  for (let k = k0; k < k1; k++) {
     const at = dZ + (<usize>load<i32>(argmax + (<usize>k << 2)) << 2);
     store<f32>(at, load<f32>(at) + load<f32>(V + (<usize>k << 2)));
   }
