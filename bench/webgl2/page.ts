@@ -19,7 +19,7 @@ interface PageInput {
   steps: number;
 }
 
-const w = window as unknown as { benchInput: PageInput; benchResult?: unknown };
+const w = globalThis as unknown as { benchInput: PageInput; benchResult?: unknown };
 
 async function run(input: PageInput) {
   const compiled = compileGraph(parseGraphText(input.template));

@@ -40,7 +40,7 @@ export async function runWebgl2(data: BenchData, batch: number, lr: number, timi
     const page = await browser.newPage();
     await page.setContent('<!doctype html><title>gpujs webgl2 bench</title>');
     const steps = Math.max(2, timing.runs);
-    await page.evaluate((input) => ((window as unknown as { benchInput: unknown }).benchInput = input), {
+    await page.evaluate((input) => ((globalThis as unknown as { benchInput: unknown }).benchInput = input), {
       template: readFileSync(TEMPLATE, 'utf8'),
       x: Array.from(data.x.subarray(0, batch * IMAGE_SIZE)),
       labels: Array.from(data.labels.subarray(0, batch)),
@@ -49,8 +49,8 @@ export async function runWebgl2(data: BenchData, batch: number, lr: number, timi
       steps,
     });
     await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
-    await page.waitForFunction(() => (window as unknown as { benchResult?: unknown }).benchResult !== undefined, null, { timeout: 30 * 60_000, polling: 1000 });
-    const r = (await page.evaluate(() => (window as unknown as { benchResult: unknown }).benchResult)) as PageResult | { error: string };
+    await page.waitForFunction(() => (globalThis as unknown as { benchResult?: unknown }).benchResult !== undefined, null, { timeout: 30 * 60_000, polling: 1000 });
+    const r = (await page.evaluate(() => (globalThis as unknown as { benchResult: unknown }).benchResult)) as PageResult | { error: string };
     if ('error' in r) throw new Error(`the webgl2 page failed: ${r.error}`);
     const msPerStep = median(r.stepMs);
     return {
