@@ -37,11 +37,11 @@ export interface GemmFlopsResult {
   shape: string;
   ms: number;
   gflops: number;
-  /** gflops as a share of the micro-kernel's peak on the same threads, where one was measured. */
+  /** gflops as a share of the micro-kernel's peak on the same threads (set by the bench's 'gemm' child). */
   ofPeak?: number;
 }
 
-export function measureGemmFlops(backend: ComputeBackend, shapes: GemmShape[], minMs = 300, peakGflops?: number): GemmFlopsResult[] {
+export function measureGemmFlops(backend: ComputeBackend, shapes: GemmShape[], minMs = 300): GemmFlopsResult[] {
   const results: GemmFlopsResult[] = [];
   for (const s of shapes) {
     const A = backend.allocate(s.m * s.k);
@@ -62,7 +62,7 @@ export function measureGemmFlops(backend: ComputeBackend, shapes: GemmShape[], m
     }
     const ms = elapsed / runs;
     const gflops = (2 * s.m * s.n * s.k) / (ms * 1e6);
-    results.push({ label: s.label, shape: `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'} ${s.m}x${s.n}x${s.k}`, ms, gflops, ofPeak: peakGflops ? gflops / peakGflops : undefined });
+    results.push({ label: s.label, shape: `${s.transA ? 'T' : 'N'}${s.transB ? 'T' : 'N'} ${s.m}x${s.n}x${s.k}`, ms, gflops });
   }
   return results;
 }

@@ -85,7 +85,19 @@ describe.each([
     await expectControlsAtTheirCentre(page);
     await expectLegible(page, '.react-flow__node');
     await expectLegible(page, '.react-flow__edgelabel-renderer');
+    expect(await labelsOnHandles(), 'edge labels drawn over a connection handle').toEqual([]);
   }
+  /** Edge labels (shape, ‖dW‖) whose box touches a handle's box. */
+  const labelsOnHandles = () =>
+    page.evaluate(() => {
+      const handles = [...document.querySelectorAll('.react-flow__handle')].map((h) => h.getBoundingClientRect());
+      const out: string[] = [];
+      for (const label of document.querySelectorAll<HTMLElement>('.edge-shape, .edge-norm')) {
+        const r = label.getBoundingClientRect();
+        if (handles.some((h) => r.left < h.right && h.left < r.right && r.top < h.bottom && h.top < r.bottom)) out.push(label.textContent ?? '');
+      }
+      return out;
+    });
 
   beforeAll(async () => {
     mkdirSync(artifactsFolder, { recursive: true });
@@ -171,6 +183,13 @@ describe.each([
     await shot('05-dock-collapsed');
     await page.getByRole('button', { name: 'Show dock' }).click();
     await expect.poll(async () => Math.round((await dockPanel().boundingBox())!.height)).toBe(Math.round(dragged));
+
+    // A smaller window re-fits the view too.
+    const fitted = await viewport();
+    await page.setViewportSize({ width: width - 200, height: height - 100 });
+    await expect.poll(viewport).not.toBe(fitted);
+    await expectSoundLayout();
+    await page.setViewportSize({ width, height });
 
     await page.reload();
     await page.locator('.workbench[data-ready="true"]').waitFor();

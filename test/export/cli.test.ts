@@ -8,6 +8,7 @@ import { main, registerCommand } from '../../cli/main';
 import { attrInts, OnnxGraphBuilder } from '../../core/export/onnxBuilder';
 import { decodeOnnxModel, encodeOnnxModel, ONNX_FLOAT } from '../../core/export/onnxSchema';
 import { loadModel } from '../../core/model/modelFile';
+import { tempService } from '../service/fixtures';
 import { maxAbsDiff } from './helpers';
 
 registerCommand('export', runExport, exportUsage, 'model -> ONNX / PyTorch project');
@@ -100,6 +101,19 @@ describe('cnnwb export / import', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`initializer "${first.name}": dimension -1 in dims [6, -1, 5, 5] is not a whole number >= 0`);
     expect(existsSync(join(dir, 'neg-back.json'))).toBe(false);
+
+    // the app's Import dialog: the same problem, naming the initializer, and nothing kept
+    const t = tempService();
+    try {
+      const result = await t.service.importModel(onnxPath);
+      expect(result.status).toBe('error');
+      if (result.status === 'error') {
+        expect(result.problems).toEqual([{ node: first.name, opType: 'initializer', problem: 'dimension -1 in dims [6, -1, 5, 5] is not a whole number >= 0' }]);
+        expect(result.message).toContain(`initializer "${first.name}"`);
+      }
+    } finally {
+      t.dispose();
+    }
   });
 });
 

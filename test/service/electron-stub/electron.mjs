@@ -93,6 +93,7 @@ export class BrowserWindow {
   }
   loadURL(url) {
     stub.loaded.push(url);
+    if (process.env.STUB_ANNOUNCE) console.log(`stand-in Electron: window opened on ${url}`);
     return Promise.resolve();
   }
   static getAllWindows() {

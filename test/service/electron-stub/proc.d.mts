@@ -1,0 +1,1 @@
+export function childProcesses(parent: number): { pid: number; exe: string }[];
