@@ -43,8 +43,16 @@ export async function controlsNotAtTheirCentre(page: Page, options: { scope?: st
         let rect = el.getBoundingClientRect();
         if (rect.width === 0 || rect.height === 0) continue;
         let skipped = false;
-        for (let a = el.parentElement; a; a = a.parentElement) {
+        // Below a position: fixed box only an ancestor that makes a containing block for it
+        // (transform, filter, contain) clips it: a fixed dialog rendered inside a small panel is not cut off by the panel.
+        let fixed = false;
+        for (let child: Element = el, a = el.parentElement; a; child = a, a = a.parentElement) {
+          if (getComputedStyle(child).position === 'fixed') fixed = true;
           const style = getComputedStyle(a);
+          if (fixed) {
+            if (style.transform === 'none' && style.filter === 'none' && !/paint|layout|strict|content/.test(style.contain)) continue;
+            fixed = false;
+          }
           if (style.overflowX === 'visible' && style.overflowY === 'visible') continue;
           const box = a.getBoundingClientRect();
           const cx = rect.left + rect.width / 2;

@@ -16,6 +16,7 @@ import { useCallback, useEffect, useMemo, useRef, type DragEvent, type RefObject
 import type { GraphNode, NodeKind } from '../../../core/api/contract';
 import { NODE_KINDS } from '../../../core/graph/format';
 import { formatShape } from '../../../core/graph/shape';
+import { CanvasInspectOverlay } from '../inspect/CanvasInspectOverlay';
 import { editorStore, useEditor } from './editor-store-context';
 import { KIND_LABEL } from './labels';
 import { LayerNode } from './LayerNode';
@@ -239,6 +240,7 @@ export function Canvas() {
       >
         <Background />
         <Controls showInteractive={false} showFitView={false} />
+        <CanvasInspectOverlay />
         {showMiniMap && <MiniMap pannable zoomable position="top-right" ariaLabel="Mini-map" nodeColor={miniMapColor} />}
       </ReactFlow>
       {nodes.length === 0 && <EmptyCanvasHint />}

@@ -2,6 +2,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type KeyboardEvent } from 'react';
 import { formatShape } from '../../../core/graph/shape';
 import { NodeInspectBadges } from '../inspect/NodeInspectBadges';
+import { NodeTrainingView } from '../inspect/NodeTrainingView';
 import { editorStore, useEditor } from './editor-store-context';
 import { formatCompact, formatCount, KIND_LABEL, paramSummary } from './labels';
 
@@ -45,6 +46,7 @@ function LayerNodeView({ id, selected, sourcePosition = Position.Bottom, targetP
         <span title="parameters">{formatCount(summary?.paramCount ?? 0)} params</span>
         <span title="multiply-adds per instance">{formatCompact(summary?.macs ?? 0)} MACs</span>
       </div>
+      {!invalid && <NodeTrainingView nodeId={id} name={node.name} kind={node.kind} />}
       {!invalid && <NodeInspectBadges nodeId={id} name={node.name} kind={node.kind} />}
       {invalid && (
         <ul className="layer-node-errors" role="alert" aria-label={`Errors on ${node.name}`}>

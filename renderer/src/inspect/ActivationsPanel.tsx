@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { LayerActivationData } from '../../../core/api/contract';
 import { inspectStore } from './inspect-store';
@@ -24,25 +24,24 @@ function Filter({ values, h, d, c }: { values: number[]; h: number; d: number; c
   return <MatrixCanvas rows={h} cols={h} at={at} width={h * 6} height={h * 6} label="filter" />;
 }
 
-/** Activation maps of every layer for one chosen training instance, conv filters as images, dead ReLUs. */
+/** Activation maps of every layer for the chosen training instance (inspect-store), conv filters as images, dead ReLUs. */
 export function ActivationsPanel() {
   const inspection = useStore(inspectStore, (s) => s.inspection);
   const error = useStore(inspectStore, (s) => s.inspectionError);
   const weightsRunId = useStore(inspectStore, (s) => s.weightsRunId);
-  const [sample, setSample] = useState('0');
-  const [busy, setBusy] = useState(false);
-  const show = async () => {
-    setBusy(true);
-    await inspectStore.getState().inspect(Math.max(0, Math.floor(Number(sample) || 0)));
-    setBusy(false);
-  };
+  const chosen = useStore(inspectStore, (s) => s.sample);
+  const busy = useStore(inspectStore, (s) => s.inspecting);
+  // The field follows the instance chosen anywhere (the canvas picker too); typing stays local until shown.
+  const [sample, setSample] = useState(String(chosen));
+  useEffect(() => setSample(String(chosen)), [chosen]);
+  const show = () => inspectStore.getState().chooseSample(Number(sample));
   return (
     <section className="activations-panel" aria-label="Activations">
       <div className="inline">
         <label>
           Training instance <input aria-label="Sample index" value={sample} onChange={(e) => setSample(e.target.value)} size={5} />
         </label>
-        <button type="button" onClick={() => void show()} disabled={busy}>
+        <button type="button" onClick={show} disabled={busy}>
           {busy ? 'Computing…' : 'Show activations'}
         </button>
         <span className="muted">weights: {inspection?.weights ?? (weightsRunId !== null ? `run ${weightsRunId}` : 'He initialisation, seed 1')}</span>

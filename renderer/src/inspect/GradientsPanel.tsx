@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import { Plot } from '../plots/Plot';
 import { trainingStore } from '../training/training-store';
@@ -7,41 +7,20 @@ import { inspectStore, shownStepIndex } from './inspect-store';
 
 const COLORS = ['#1e88e5', '#e53935', '#43a047', '#fb8c00', '#8e24aa', '#00897b', '#6d4c41', '#3949ab', '#c0ca33', '#d81b60'];
 
-/** Per-layer gradient norms over the run, histograms over time, the time scrubber and the thresholds. */
+/**
+ * Per-layer gradient norms over the run, histograms over time, the time scrubber and the thresholds.
+ * The flow is kept current by live-inspection.ts (refetched as statistics arrive and when the run ends).
+ */
 export function GradientsPanel() {
   const followed = useStore(trainingStore, (s) => s.runId);
-  const statsVersion = useStore(trainingStore, (s) => s.statsVersion);
   const flow = useStore(inspectStore, (s) => s.flow);
   const flowRunId = useStore(inspectStore, (s) => s.flowRunId);
   const scrub = useStore(inspectStore, (s) => s.scrub);
   const deadChecked = useStore(inspectStore, (s) => (s.inspection ? s.inspection.deadUnits.map((d) => `${d.nodeId} ${d.dead}/${d.units}`).join(', ') : null));
   const [layer, setLayer] = useState<string>('');
   const [tensor, setTensor] = useState<'dW' | 'W' | 'db' | 'b'>('dW');
-  const [error, setError] = useState<string | null>(null);
+  const error = useStore(inspectStore, (s) => s.flowError);
   const runId = followed ?? flowRunId;
-
-  // Refetch from the store as statistics arrive, at most once a second (a throttle: statistics
-  // arriving every half second must not keep postponing the fetch).
-  const lastFetch = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const pendingRun = useRef<number | null>(null);
-  useEffect(() => {
-    if (runId === null) return;
-    if (pending.current && pendingRun.current === runId) return;
-    if (pending.current) clearTimeout(pending.current);
-    pendingRun.current = runId;
-    const fetchNow = () => {
-      pending.current = null;
-      lastFetch.current = performance.now();
-      inspectStore.getState().loadFlow(runId).then(() => setError(null), (e: Error) => setError(e.message));
-    };
-    const wait = flowRunId === runId ? Math.max(0, 1000 - (performance.now() - lastFetch.current)) : 0;
-    pending.current = setTimeout(fetchNow, wait);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [runId, statsVersion]);
-  useEffect(() => () => {
-    if (pending.current) clearTimeout(pending.current);
-  }, []);
 
   const k = shownStepIndex({ flow, scrub });
   const data = useMemo(() => (flow ? [flow.steps, ...flow.layers.flatMap((l) => [l.norms.dW, l.norms.db])] : [[]]), [flow]);

@@ -35,7 +35,7 @@ function PaddedInput({ view, channel, highlight }: { view: VectorFormData; chann
  */
 export function VectorFormView() {
   const nodeId = useStore(inspectStore, (s) => s.vectorFormNode);
-  const [sample, setSample] = useState(0);
+  const sample = useStore(inspectStore, (s) => s.sample); // the chosen instance, shared with every view
   const [view, setView] = useState<VectorFormData | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [column, setColumn] = useState<number | null>(null);
@@ -67,7 +67,7 @@ export function VectorFormView() {
         <header className="overlay-header">
           <h1>Vector form of {view?.name ?? nodeId}</h1>
           <label>
-            instance <input aria-label="Vector form sample" type="number" min={0} value={sample} onChange={(e) => setSample(Math.max(0, Number(e.target.value) || 0))} style={{ width: 70 }} />
+            instance <input aria-label="Vector form sample" type="number" min={0} value={sample} onChange={(e) => inspectStore.getState().chooseSample(Number(e.target.value))} style={{ width: 70 }} />
           </label>
           {view && (
             <span className="muted">

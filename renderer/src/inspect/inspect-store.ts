@@ -3,6 +3,7 @@ import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspe
 import { api } from '../api/workbench-api';
 import { editorStore } from '../editor/editor-store-context';
 import { dataSpecOf, trainingStore } from '../training/training-store';
+import { latestOnly } from './latest-only';
 
 export type CheckState = { state: 'running' } | { state: 'done'; result: GradientCheckResult } | { state: 'error'; error: string };
 
@@ -16,11 +17,15 @@ export interface InspectState {
   /** The gradient flow of the run the dashboard follows (from the store). */
   flow: GradientFlowData | null;
   flowRunId: number | null;
+  flowError: string | null;
   /** Index into flow.steps picked with the time scrubber (null: the latest). */
   scrub: number | null;
   checks: Record<string, CheckState>;
   inspection: NetworkInspection | null;
   inspectionError: string | null;
+  /** An inspectNetwork request is on its way. */
+  inspecting: boolean;
+  /** The chosen training instance: node previews, the Activations tab and the vector form show it. */
   sample: number;
   /** Conv node whose vector-form view is open. */
   vectorFormNode: string | null;
@@ -28,7 +33,12 @@ export interface InspectState {
   loadFlow(runId: number): Promise<void>;
   setScrub(index: number | null): void;
   gradientCheck(nodeId: string): Promise<void>;
+  /** Inspects the network on `sample` now (answers of older requests are dropped). */
   inspect(sample: number): Promise<void>;
+  /** Chooses the instance every view shows, and inspects it (rate-limited). */
+  chooseSample(sample: number): void;
+  /** Inspects the chosen instance again soon (rate-limited; requests meanwhile collapse into one). */
+  refreshInspection(): void;
   openVectorForm(nodeId: string | null): void;
 }
 
@@ -36,20 +46,36 @@ export function inspectTarget(): InspectTarget {
   return { graph: editorStore.getState().doc, runId: inspectStore.getState().weightsRunId, data: dataSpecOf(trainingStore.getState().form) };
 }
 
+/** Counts inspectNetwork requests, so an answer that a newer request overtook is dropped. */
+let inspections = 0;
+/** Node previews follow the training (each checkpoint) and the chosen instance at most this often. */
+const INSPECTION_INTERVAL_MS = 1500;
+const inspectionRequests = latestOnly(() => inspectStore.getState().inspect(inspectStore.getState().sample), INSPECTION_INTERVAL_MS);
+
 export const inspectStore = createStore<InspectState>((set, get) => ({
   weightsRunId: null,
   flow: null,
   flowRunId: null,
+  flowError: null,
   scrub: null,
   checks: {},
   inspection: null,
   inspectionError: null,
+  inspecting: false,
   sample: 0,
   vectorFormNode: null,
-  setWeightsRun: (runId) => set({ weightsRunId: runId, checks: {}, inspection: null }),
+  setWeightsRun: (runId) => {
+    // Other weights: what was shown no longer holds. The same run (continued): keep it until the refetch.
+    if (runId !== get().weightsRunId) set({ weightsRunId: runId, checks: {}, inspection: null });
+    inspectionRequests.request();
+  },
   loadFlow: async (runId) => {
-    const flow = await api.gradientFlow(runId);
-    set({ flow, flowRunId: runId, scrub: get().flowRunId === runId ? get().scrub : null });
+    try {
+      const flow = await api.gradientFlow(runId);
+      set({ flow, flowRunId: runId, flowError: null, scrub: get().flowRunId === runId ? get().scrub : null });
+    } catch (e) {
+      set({ flowError: (e as Error).message });
+    }
   },
   setScrub: (index) => set({ scrub: index }),
   gradientCheck: async (nodeId) => {
@@ -62,13 +88,20 @@ export const inspectStore = createStore<InspectState>((set, get) => ({
     }
   },
   inspect: async (sample) => {
-    set({ sample, inspectionError: null });
+    const request = ++inspections;
+    set({ sample, inspectionError: null, inspecting: true });
     try {
-      set({ inspection: await api.inspectNetwork(inspectTarget(), sample) });
+      const inspection = await api.inspectNetwork(inspectTarget(), sample);
+      if (request === inspections) set({ inspection, inspecting: false });
     } catch (e) {
-      set({ inspectionError: (e as Error).message, inspection: null });
+      if (request === inspections) set({ inspectionError: (e as Error).message, inspection: null, inspecting: false });
     }
   },
+  chooseSample: (sample) => {
+    set({ sample: Math.max(0, Math.floor(sample) || 0) });
+    inspectionRequests.request();
+  },
+  refreshInspection: () => inspectionRequests.request(),
   openVectorForm: (nodeId) => set({ vectorFormNode: nodeId }),
 }));
 

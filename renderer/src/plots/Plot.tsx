@@ -67,5 +67,5 @@ export function Plot({ title, data, series, version, width = 300, height = 150, 
     chart.current?.setData(data.map((column) => column.slice()) as uPlot.AlignedData);
   }, [data, version]);
 
-  return <div className="plot" ref={host} role="img" aria-label={`Plot: ${title}`} data-points={data[0]?.length ?? 0} />;
+  return <div className="plot" ref={host} role="img" aria-label={`Plot: ${title}`} data-points={data[0]?.length ?? 0} data-scale={logY ? 'log' : 'linear'} />;
 }

@@ -1,13 +1,12 @@
 import type { RunDetail } from '../../../core/api/contract';
 import { RunCharts } from './RunCharts';
-import { diffObjects, flatten, graphRows } from './run-diff';
+import { diffObjects, flatten, graphRows, usedDifferences, type DiffRow } from './run-diff';
 
-function DiffTable({ title, runs, rows }: { title: string; runs: RunDetail[]; rows: ReturnType<typeof diffObjects> }) {
-  const differing = rows.filter((r) => r.differs);
+function DiffTable({ title, runs, rows, caption }: { title: string; runs: RunDetail[]; rows: DiffRow[]; caption: string }) {
   return (
-    <div>
+    <div className="diff-block">
       <h2>
-        {title}: {differing.length} of {rows.length} differ
+        {title}: {caption}
       </h2>
       <table className="diff" aria-label={title}>
         <thead>
@@ -23,7 +22,9 @@ function DiffTable({ title, runs, rows }: { title: string; runs: RunDetail[]; ro
             <tr key={row.key} className={row.differs ? 'differs' : 'same'}>
               <th>{row.key}</th>
               {row.values.map((v, i) => (
-                <td key={i}>{v ?? '—'}</td>
+                <td key={i} className={v === 'not used' ? 'muted' : undefined}>
+                  {v ?? '—'}
+                </td>
               ))}
             </tr>
           ))}
@@ -35,8 +36,10 @@ function DiffTable({ title, runs, rows }: { title: string; runs: RunDetail[]; ro
 
 /** Two or more runs: overlaid curves, and what differs in their settings and graphs. */
 export function CompareView({ runs, onClose }: { runs: RunDetail[]; onClose: () => void }) {
-  const hyper = diffObjects(runs.map((r) => flatten({ ...r.hyperParameters, preprocessing: undefined, backend: r.summary.backend, seed: (r.hyperParameters as { config?: { seed?: number } }).config?.seed })));
+  const allHyper = diffObjects(runs.map((r) => flatten({ ...r.hyperParameters, preprocessing: undefined, backend: r.summary.backend })));
+  const hyper = usedDifferences(allHyper, runs.map((r) => r.summary.optimizer));
   const graphs = diffObjects(runs.map((r) => graphRows(r.graph)));
+  const graphDiffers = graphs.filter((r) => r.differs).length;
   return (
     <div className="overlay" role="dialog" aria-label="Compare runs">
       <div className="overlay-body">
@@ -48,8 +51,8 @@ export function CompareView({ runs, onClose }: { runs: RunDetail[]; onClose: () 
         </header>
         <RunCharts runs={runs} />
         <div className="diffs">
-          <DiffTable title="Hyper-parameters" runs={runs} rows={hyper} />
-          <DiffTable title="Graph" runs={runs} rows={graphs} />
+          <DiffTable title="Hyper-parameters" runs={runs} rows={hyper} caption={`${hyper.length} used setting${hyper.length === 1 ? '' : 's'} differ (the others are equal or unused by these runs' optimisers)`} />
+          <DiffTable title="Graph" runs={runs} rows={graphs} caption={`${graphDiffers} of ${graphs.length} differ`} />
         </div>
       </div>
     </div>

@@ -5,7 +5,8 @@ import { editorStore } from '../editor/editor-store-context';
 import { resolveHostPath } from '../editor/ResolvedPath';
 import { inspectStore } from '../inspect/inspect-store';
 import { dockStore } from '../workbench/dock-store';
-import { followRun, setForm } from '../training/training-store';
+import { continueRunInDashboard } from '../training/continue-run';
+import { setForm } from '../training/training-store';
 import { CompareView } from './CompareView';
 import { RunView } from './RunView';
 
@@ -61,9 +62,7 @@ export function RunsPanel() {
     }, `Loaded the graph of run ${runId}; inspections now use its latest checkpoint.`);
   const continueRun = (runId: number) =>
     act(async () => {
-      const started = await api.continueRun(runId);
-      followRun(started.runId, `${started.backend} (${started.backendDescription})`);
-      inspectStore.getState().setWeightsRun(runId);
+      await continueRunInDashboard(runId);
       dockStore.setState({ tab: 'train' });
     });
   const toggle = (id: number) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));

@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { DataPreview, DataSpec, OptimizerName, RunDetail, TrainingEventMessage, TrainingStatusName, UiTrainingEvent } from '../../../core/api/contract';
+import type { DataPreview, DataSpec, OptimizerName, RunDetail, TrainingEventMessage, TrainingSettings, TrainingStatusName, UiTrainingEvent } from '../../../core/api/contract';
 
 /** The training form, as typed (strings, so a half-typed number stays in its field). */
 export interface TrainingForm {
@@ -55,8 +55,17 @@ export interface TrainingState {
   series: LiveSeries;
   /** Bumped when series gained points (plots redraw on it). */
   seriesVersion: number;
-  /** Bumped on every layerStats event (the gradient panel refetches, throttled). */
+  /**
+   * Bumped on every layerStats event and when the run ends (the gradient views refetch from the
+   * store, throttled). The end matters: the recorder commits buffered statistics up to a second
+   * after their event, so a fetch on the last layerStats event can miss them; 'ended' comes after
+   * the final commit.
+   */
   statsVersion: number;
+  /** The step of the latest layerStats event of the followed run (null: none yet). */
+  statsStep: number | null;
+  /** Bumped on every checkpoint of the followed run (its latest weights changed: previews refetch). */
+  checkpointVersion: number;
 }
 
 const emptySeries = (): LiveSeries => ({ step: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [], stepMs: [] });
@@ -103,6 +112,8 @@ export const trainingStore = createStore<TrainingState>(() => ({
   series: emptySeries(),
   seriesVersion: 0,
   statsVersion: 0,
+  statsStep: null,
+  checkpointVersion: 0,
 }));
 
 export function setForm(patch: Partial<TrainingForm>): void {
@@ -113,7 +124,7 @@ export function setForm(patch: Partial<TrainingForm>): void {
 export function followRun(runId: number, backendUsed: string | null): void {
   pace.length = 0;
   queue.length = 0;
-  trainingStore.setState({ runId, status: 'running', message: null, backendUsed, step: 0, totalSteps: 0, epoch: 0, imagesPerSec: 0, secondsLeft: null, testAccuracy: null, series: emptySeries(), seriesVersion: 0 });
+  trainingStore.setState({ runId, status: 'running', message: null, backendUsed, step: 0, totalSteps: 0, epoch: 0, imagesPerSec: 0, secondsLeft: null, testAccuracy: null, series: emptySeries(), seriesVersion: 0, statsStep: null });
   const pending = early.get(runId) ?? [];
   early.clear();
   for (const event of pending) enqueue(event);
@@ -171,6 +182,7 @@ function flush(): void {
   const next: Partial<TrainingState> = {};
   let grew = false;
   let stats = false;
+  let checkpoint = false;
   let recentMs = 0;
   let recentImages = 0;
   for (const e of events) {
@@ -180,7 +192,8 @@ function flush(): void {
         break;
       case 'step':
         pushPoint(series, e.step, { loss: e.loss, accuracy: e.accuracy, lr: e.lr, stepMs: e.stepMs });
-        Object.assign(next, { step: e.step, epoch: e.epoch, imagesPerSec: e.imagesPerSec });
+        // max: events replayed after a backfill from the store may be older than what it showed
+        Object.assign(next, { step: Math.max(e.step, next.step ?? s.step), epoch: Math.max(e.epoch, next.epoch ?? s.epoch), imagesPerSec: e.imagesPerSec });
         recentMs += e.stepMs;
         recentImages += (e.imagesPerSec * e.stepMs) / 1000;
         grew = true;
@@ -191,6 +204,10 @@ function flush(): void {
         break;
       case 'layerStats':
         stats = true;
+        next.statsStep = e.step;
+        break;
+      case 'checkpoint':
+        checkpoint = true;
         break;
       case 'status':
         Object.assign(next, { status: e.status, message: e.message ?? null });
@@ -200,6 +217,7 @@ function flush(): void {
         break;
       case 'ended':
         Object.assign(next, { status: e.status, message: e.message ?? null, testAccuracy: e.testAccuracy, secondsLeft: 0 });
+        stats = true; // everything the run recorded is committed now: refetch once more
         break;
       default:
         break;
@@ -218,6 +236,7 @@ function flush(): void {
   }
   if (grew) next.seriesVersion = s.seriesVersion + 1;
   if (stats) next.statsVersion = s.statsVersion + 1;
+  if (checkpoint) next.checkpointVersion = s.checkpointVersion + 1;
   trainingStore.setState(next);
 }
 
@@ -225,21 +244,69 @@ function flush(): void {
  * After a page reload a run may still be training in the service: follow it again, with its
  * curves so far from the store (the per-step accuracy is not stored, so that curve restarts).
  */
-export function followRunFromStore(run: RunDetail): void {
-  followRun(run.summary.id, run.summary.backend);
+export function followRunFromStore(run: RunDetail, backendUsed: string | null = run.summary.backend): void {
+  followRun(run.summary.id, backendUsed);
+  backfillFromStore(run);
+  trainingStore.setState({ status: run.summary.status === 'paused' ? 'paused' : 'running' });
+}
+
+/**
+ * Puts the stored history of the followed run under what arrived live: the stored steps come
+ * first, the live points after the last stored step stay. A continued run is followed before it
+ * starts (so none of its events is lost) and backfilled once its history is read.
+ */
+export function backfillFromStore(run: RunDetail): void {
+  const s = trainingStore.getState();
+  if (s.runId !== run.summary.id) return;
   const series = emptySeries();
   const epochsByStep = new Map(run.epochs.map((e) => [e.step, e]));
   for (const p of run.steps) {
     const e = epochsByStep.get(p.step);
     pushPoint(series, p.step, { loss: p.loss, lr: p.lr, stepMs: p.stepMs, valLoss: e?.valLoss ?? null, valAccuracy: e?.valAccuracy ?? null });
   }
+  const stored = series.step.length > 0 ? series.step[series.step.length - 1] : -Infinity;
+  const live = s.series;
+  live.step.forEach((step, i) => {
+    if (step > stored) pushPoint(series, step, { loss: live.loss[i], accuracy: live.accuracy[i], valLoss: live.valLoss[i], valAccuracy: live.valAccuracy[i], lr: live.lr[i], stepMs: live.stepMs[i] });
+  });
   const last = run.steps[run.steps.length - 1];
   trainingStore.setState({
-    status: run.summary.status === 'paused' ? 'paused' : 'running',
     series,
-    seriesVersion: 1,
-    step: last?.step ?? 0,
-    epoch: last?.epoch ?? 0,
-    imagesPerSec: last?.imagesPerSec ?? 0,
+    seriesVersion: s.seriesVersion + 1,
+    step: Math.max(s.step, last?.step ?? 0),
+    epoch: Math.max(s.epoch, last?.epoch ?? 0),
+    imagesPerSec: s.imagesPerSec || (last?.imagesPerSec ?? 0),
   });
 }
+
+/** The settings a stored run trains with, as the form shows them (its name, data, optimizer, epochs, rates...). */
+export function formFromRun(run: RunDetail): Partial<TrainingForm> {
+  // The run stores core/train's resolved config: every field TrainingSettings names is there.
+  const stored = run.hyperParameters as { config?: TrainingSettings; data?: unknown };
+  const c = stored.config ?? {};
+  const text = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined);
+  const optimizer = c.optimizer === 'sgd' || c.optimizer === 'adam' || c.optimizer === 'newton' ? c.optimizer : undefined;
+  const rates = optimizer === 'sgd' ? c.sgd : optimizer === 'adam' ? c.adam : undefined;
+  const form: Partial<TrainingForm> = {
+    runName: run.summary.name,
+    backend: run.summary.backend,
+    optimizer,
+    lr: text(rates?.lr),
+    decay: text(rates?.decay),
+    momentum: text(c.sgd?.momentum),
+    subsample: text(c.newton?.subsampleFraction),
+    cgMaxIterations: text(c.newton?.cgMaxIterations),
+    epochs: text(c.epochs),
+    batchSize: text(c.batchSize),
+    seed: text(c.seed),
+    validationFraction: text(c.validationFraction),
+    statsEvery: text(c.statsEvery),
+    averageDecay: text(c.averageDecay),
+    fromImported: false,
+  };
+  if (stored.data === 'sample' || stored.data === 'fashion-mnist') form.dataKind = stored.data;
+  else if (typeof stored.data === 'string') Object.assign(form, { dataKind: 'path', dataPath: stored.data });
+  for (const key of Object.keys(form) as (keyof TrainingForm)[]) if (form[key] === undefined) delete form[key];
+  return form;
+}
+

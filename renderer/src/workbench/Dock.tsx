@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { api } from '../api/workbench-api';
 import { ActivationsPanel } from '../inspect/ActivationsPanel';
 import { GradientsPanel } from '../inspect/GradientsPanel';
+import { startLiveInspection } from '../inspect/live-inspection';
 import { RunsPanel } from '../runs/RunsPanel';
 import { TrainPanel } from '../training/TrainPanel';
 import { followRunFromStore, receiveTrainingEvent, trainingStore } from '../training/training-store';
@@ -21,6 +22,7 @@ export function Dock() {
   const open = useStore(dockStore, (s) => s.open);
   useEffect(() => {
     const off = api.onTrainingEvent(receiveTrainingEvent);
+    const offLive = startLiveInspection();
     // A run training in the service that this page does not follow (the page was reloaded, even
     // while the run was still starting): follow it, with its curves so far from the store.
     const adoptLiveRun = () =>
@@ -37,6 +39,7 @@ export function Dock() {
     });
     return () => {
       off();
+      offLive();
       offRuns();
     };
   }, []);
