@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { KernelTime } from './profilingBackend';
 import type { GemmFlopsResult } from './gemmFlops';
+import type { GpuReport } from './systems/result';
 
 interface Row {
   system: string;
@@ -16,6 +17,7 @@ interface Row {
   stepsPerRun: number;
   profile?: KernelTime[];
   notes: string[];
+  gpu?: GpuReport;
 }
 
 interface BenchDocument {
@@ -40,11 +42,16 @@ export function renderMarkdown(doc: BenchDocument): string {
     lines.push(`| ${r.system} | ${r.description} | ${r.imagesPerSecond.toFixed(1)} | ${r.msPerStep.toFixed(1)} | ${r.peakRssMB.toFixed(0)} MB | ${r.runMs.length} x ${r.stepsPerRun} | ${cells.join(' | ')} |`);
   }
   for (const r of doc.results) if ('error' in r) lines.push(`| ${r.system} | failed: ${r.error} | | | | |`);
-  const profiled = rows.find((r) => r.profile);
-  if (profiled?.profile) {
-    const total = profiled.profile.reduce((s, k) => s + k.ms, 0);
-    lines.push('', `Where a ${profiled.system} step goes (${total.toFixed(1)} ms in kernels):`, '', '| kernel | ms/step | share |', '|---|---:|---:|');
-    for (const k of profiled.profile.slice(0, 12)) lines.push(`| ${k.kernel} | ${k.ms.toFixed(2)} | ${((100 * k.ms) / total).toFixed(1)}% |`);
+  for (const profiled of rows.filter((r) => r.profile)) {
+    const total = profiled.profile!.reduce((s, k) => s + k.ms, 0);
+    lines.push('', `Where a ${profiled.system} step goes (${total.toFixed(1)} ms in contract calls):`, '', '| kernel | ms/step | share |', '|---|---:|---:|');
+    for (const k of profiled.profile!.slice(0, 12)) lines.push(`| ${k.kernel} | ${k.ms.toFixed(2)} | ${((100 * k.ms) / total).toFixed(1)}% |`);
+  }
+  for (const r of rows.filter((q) => q.gpu)) {
+    const g = r.gpu!;
+    const p = g.perStep;
+    const downloads = Object.entries(p.downloads).map(([why, n]) => `${n} ${why}`).join(', ') || 'none';
+    lines.push('', `${r.system}: gpu.js mode ${g.mode}${g.renderer ? ` on ${g.renderer}` : ''}; setup ${g.setupMs.toFixed(0)} ms + first step ${g.firstStepMs.toFixed(0)} ms, of which ${g.firstStepCompileMs.toFixed(0)} ms building ${g.firstStepCompiles} kernels; each later step: ${p.compiles} compiles, ${p.kernelRuns} kernel runs, ${p.uploads} uploads (${p.uploadedValues} values), downloads ${downloads} (${p.downloadedValues} values).`);
   }
   if (doc.gemm?.gemm) {
     lines.push('', `Our GEMM on the conv layers' shapes (${doc.gemm.description}):`, '', '| product | shape | ms | GFLOP/s |', '|---|---|---:|---:|');

@@ -2,6 +2,8 @@
  * npm run bench [-- --json] [--systems a,b] [--runs N] [--steps N] [--budget SECONDS] [--batch N] [--no-fma] [--out FILE]
  *                 [--no-busy] [--no-scaling] [--threads 1,2]
  *
+ * --systems also takes gpujs:<mode> (gpujs:webasm beside the GPU mode gpujs picks; gpujs:webgl2 runs in headless Chromium).
+ *
  * --out FILE also writes the JSON document to FILE (the text table still goes to stdout).
  *
  * wasm-simd takes its relaxed-SIMD (fused multiply-add) kernels wherever they run (on Node 20 it
@@ -77,6 +79,8 @@ async function child(system: string, dataFile: string): Promise<void> {
     backend.dispose();
   } else if (system.startsWith('tfjs-')) {
     result = await runTfjs(system === 'tfjs-wasm' ? 'wasm' : 'cpu', data, BATCH, LR, TIMING);
+  } else if (system === 'gpujs:webgl2') {
+    result = await (await import('./webgl2/run')).runWebgl2(data, BATCH, LR, TIMING);
   } else {
     result = await runOurs(system, data, BATCH, LR, TIMING, system === 'wasm-simd' && !threads ? 3 : 0, threads);
   }
@@ -204,7 +208,7 @@ async function parent(): Promise<void> {
   for (const u of unavailable) log(`  not run: ${u.name}: ${u.reason}`);
   log('');
   const wasm = ok.find((r) => r.system === 'wasm-simd');
-  for (const r of ratios) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}${wasm && r.system !== 'wasm-simd' ? `${Object.keys(r.vs).length ? ', ' : ''}${fmt(ok.find((q) => q.system === r.system)!.imagesPerSecond / wasm.imagesPerSecond, 3)}x wasm-simd` : ''}`);
+  for (const r of ratios.filter((q) => Object.keys(q.vs).length || (wasm && q.system !== 'wasm-simd'))) log(`${r.system}: ${Object.entries(r.vs).map(([p, v]) => `${fmt(v, 2)}x ${p}`).join(', ')}${wasm && r.system !== 'wasm-simd' ? `${Object.keys(r.vs).length ? ', ' : ''}${fmt(ok.find((q) => q.system === r.system)!.imagesPerSecond / wasm.imagesPerSecond, 3)}x wasm-simd` : ''}`);
   log(`ours / peer, each run paired with the peer's run next to it (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end):`);
   for (const r of paired) log(`  ${r.system} / ${r.peer}: ${r.ratios.map((v) => `${fmt(v, 2)}x`).join(', ')}  (median ${fmt(r.median, 2)}x, range ${fmt(r.min, 2)}-${fmt(r.max, 2)}x)`);
   if (busy.length) {
@@ -224,7 +228,7 @@ async function parent(): Promise<void> {
   for (const profiled of ok.filter((r) => r.profile)) {
     const total = profiled.profile!.reduce((s, k) => s + k.ms, 0);
     log('');
-    log(`where a ${profiled.system} step goes (${fmt(total)} ms in contract calls, mean of ${profiled.gpu?.accelerated ? '1 profiled step, each kernel waiting for the GPU' : '3 profiled steps'}):`);
+    log(`where a ${profiled.system} step goes (${fmt(total)} ms in contract calls, mean of ${profiled.gpu?.accelerated ? '1 profiled step, gl.finish after each kernel' : '3 profiled steps'}):`);
     for (const k of profiled.profile!.slice(0, 14)) log(`  ${k.kernel.padEnd(30)} ${fmt(k.ms, 2).padStart(8)} ms ${fmt((100 * k.ms) / total).padStart(5)}%  (${k.calls} call${k.calls === 1 ? '' : 's'})`);
   }
   for (const r of ok) if (r.gpu) for (const line of gpuLines(r.gpu)) log(line);
@@ -248,7 +252,7 @@ function gpuLines(g: GpuReport): string[] {
   return [
     '',
     `gpujs ran gpu.js mode ${g.mode}${g.renderer ? ` on ${g.renderer}` : ''}${g.accelerated ? '' : ' (no GPU: host memory)'}`,
-    `  setup + first step: ${fmt(g.firstStepMs)} ms, of which ${fmt(g.firstStepCompileMs)} ms compiling ${g.firstStepCompiles} kernels (cached per operation and shape)`,
+    `  setup ${fmt(g.setupMs, 0)} ms + first step ${fmt(g.firstStepMs, 0)} ms, of which ${fmt(g.firstStepCompileMs, 0)} ms building ${g.firstStepCompiles} kernels (build + first run; cached per operation and shape)`,
     `  each later step: ${fmt(p.compiles, 0)} compiles, ${fmt(p.kernelRuns, 0)} kernel runs, ${fmt(p.uploads, 0)} uploads (${fmt(p.uploadedValues, 0)} values, ${fmt(p.uploadMs)} ms), downloads: ${downloads} (${fmt(p.downloadedValues, 0)} values, ${fmt(p.downloadMs)} ms)`,
   ];
 }

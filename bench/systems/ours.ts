@@ -13,7 +13,7 @@ import { IMAGE_SIZE } from '../benchData';
 import { ProfilingBackend } from '../profilingBackend';
 import { median, timeSteps, type TimingOptions } from '../stepTimer';
 import type { GpuReport, SystemResult } from './result';
-import { GpujsBackend, type GpujsStats } from '../../core/compute/gpujs/gpujsBackend';
+import { GpujsBackend, gpujsModeFactory, type GpujsStats } from '../../core/compute/gpujs/gpujsBackend';
 
 const TEMPLATE = new URL('../../resources/templates/simplenn-3layer.json', import.meta.url);
 
@@ -21,9 +21,15 @@ const TEMPLATE = new URL('../../resources/templates/simplenn-3layer.json', impor
 export async function runOurs(backendName: string, data: BenchData, batch: number, lr: number, timing: TimingOptions, profileSteps: number, threads?: number): Promise<Omit<SystemResult, 'peakRssMB'>> {
   const compiled = compileGraph(parseGraphText(readFileSync(TEMPLATE, 'utf8')));
   if (!compiled.ok) throw new Error(`template does not compile: ${compiled.errors.map((e) => e.message).join('; ')}`);
-  const backend = new ProfilingBackend(threads && backendName === 'wasm-simd' ? await WasmSimdBackend.create(threads) : await createBackend(backendName));
+  // "gpujs:<mode>" runs gpu.js in that mode (e.g. gpujs:webasm beside the GPU mode gpujs picks).
+  const [name, mode] = backendName.split(':');
+  const setupStart = performance.now();
+  const backend = new ProfilingBackend(
+    mode ? await gpujsModeFactory(mode).create() : threads && name === 'wasm-simd' ? await WasmSimdBackend.create(threads) : await createBackend(name),
+  );
   const network = new Network(compiled.network!, backend, { batchCapacity: batch });
   network.initialize(1);
+  const setupMs = performance.now() - setupStart;
   const batches = Math.floor(data.count / batch);
   let t = 0;
   let loss = NaN;
@@ -46,7 +52,7 @@ export async function runOurs(backendName: string, data: BenchData, batch: numbe
   if (gpujs && afterFirst) {
     const { mode, accelerated, renderer } = gpujs.mode;
     const first: GpujsStats = afterFirst;
-    gpu = { mode, accelerated, renderer, firstStepMs: timed.warmupMs[0], firstStepCompiles: first.compiles, firstStepCompileMs: first.compileMs, perStep: statsDelta(gpujs.stats, first, timed.runMs.length * timed.stepsPerRun + timed.warmupMs.length - 1) };
+    gpu = { mode, accelerated, renderer, setupMs, firstStepMs: timed.warmupMs[0], firstStepCompiles: first.compiles, firstStepCompileMs: first.compileMs, perStep: statsDelta(gpujs.stats, first, timed.runMs.length * timed.stepsPerRun + timed.warmupMs.length - 1) };
   }
   const lastLoss = loss;
   let profile;

@@ -32,7 +32,10 @@ export interface GpuReport {
   mode: string;
   accelerated: boolean;
   renderer: string | null;
+  /** Creating the backend (its start-up check in GPU modes) and the network (index maps, parameters). */
+  setupMs: number;
   firstStepMs: number;
+  /** Kernels built during setup and the first step, and the time their builds and first runs took. */
   firstStepCompiles: number;
   firstStepCompileMs: number;
   /** Per step after the first: kernels compiled (0: the cache works), launched, and host <-> device transfers. */

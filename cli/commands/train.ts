@@ -1,4 +1,4 @@
-import { StoreError } from '../../core/store/errors';
+import { StoreError, WorkspaceFault } from '../../core/store/errors';
 import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
 import { resumeRecordedTraining, startRecordedTraining, type RecordedTraining } from '../../core/runs/recordedTraining';
 import { resolveTrainingConfig, TrainingConfigError, type TrainingConfigInput } from '../../core/train/config';
@@ -164,6 +164,10 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     const accuracy = result.outcome.evaluation?.accuracy;
     if (values.out) {
       writeFileAtomic(values.out, JSON.stringify(buildModelFromValues(graph, result.finalParameters, { seed: result.info.config.seed, preprocessing: result.info.preprocessing })) + '\n');
+    }
+    if (result.storeFault) {
+      const f = result.storeFault;
+      throw new WorkspaceFault(f.file, f.fault, `${f.message.slice(f.file.length + 2)}${values.out ? `; the model as trained so far was written to ${values.out}` : ''}`);
     }
     const summary = { status: result.outcome.status, message: result.outcome.message, steps: result.outcome.steps, runId, testAccuracy: accuracy ?? null, model: values.out ?? null, workspace: workspace?.path ?? null };
     if (values.json) io.stdout.write(JSON.stringify({ ...summary, evaluation: result.outcome.evaluation }) + '\n');

@@ -13,7 +13,9 @@ import type { TrainingEvent } from '../train/events';
 import type { TrainingRequest } from '../train/prepare';
 import type { PreparedInfo } from '../train/trainingMessages';
 import { startTrainingSession, type TrainingSession, type TrainingSessionResult } from '../train/trainingSession';
-import { decodeTrainerCheckpoint, recordTrainingEvent } from '../store/trainingEvents';
+import { decodeTrainerCheckpoint } from '../store/trainingEvents';
+import type { WorkspaceFault } from '../store/errors';
+import { RecordingGuard } from './storeFault';
 
 export interface RecordedTrainingOptions {
   experiment?: string;
@@ -22,7 +24,14 @@ export interface RecordedTrainingOptions {
   onEvent?: (event: TrainingEvent) => void;
 }
 
-export interface RecordedTraining extends TrainingSession {
+export interface RecordedTrainingResult extends TrainingSessionResult {
+  /** The workspace could not be written (disk full, ...): the run was stopped and marked failed; this says how to resume it. */
+  storeFault?: WorkspaceFault;
+}
+
+export interface RecordedTraining extends Omit<TrainingSession, 'done'> {
+  /** Resolves when the run ends (also after a store fault: see storeFault); rejects when it cannot run. */
+  readonly done: Promise<RecordedTrainingResult>;
   /** The run's id in the workspace, once the worker has prepared (null without a workspace). */
   runId(): number | null;
 }
@@ -40,35 +49,51 @@ interface StoredRequest {
 
 export function startRecordedTraining(request: TrainingRequest, workspace: Workspace | null, options: RecordedTrainingOptions = {}): RecordedTraining {
   let recorder: RunRecorder | null = null;
-  let write: ((e: TrainingEvent) => void) | null = null;
-  const session = startTrainingSession(request, {
+  const guard = workspace ? new RecordingGuard(workspace, () => session.stop()) : null;
+  const session: TrainingSession = startTrainingSession(request, {
     onPrepared: (info) => {
-      if (workspace) {
+      if (workspace && guard) {
         const stored: StoredRequest = { config: info.config, data: request.data, testData: request.testData, resize: request.resize, chunkSize: request.chunkSize, preprocessing: info.preprocessing, backendDescription: info.backendDescription };
-        recorder = workspace.startRun({
-          experiment: options.experiment ?? 'default',
-          name: options.runName,
-          graph: request.graph,
-          hyperParameters: stored as unknown as Record<string, unknown>,
-          dataset: { name: info.dataSource, fingerprint: info.dataFingerprint },
-          seed: info.config.seed,
-          backend: info.backend,
-        }, info.config.statsEvery > 0 ? { statsEvery: info.config.statsEvery } : {});
-        const r = recorder;
-        write = (e) => recordTrainingEvent(r, e);
+        try {
+          recorder = workspace.startRun({
+            experiment: options.experiment ?? 'default',
+            name: options.runName,
+            graph: request.graph,
+            hyperParameters: stored as unknown as Record<string, unknown>,
+            dataset: { name: info.dataSource, fingerprint: info.dataFingerprint },
+            seed: info.config.seed,
+            backend: info.backend,
+          }, info.config.statsEvery > 0 ? { statsEvery: info.config.statsEvery } : {});
+        } catch (e) {
+          guard.failed(e, null);
+        }
       }
       options.onPrepared?.(info, recorder?.runId ?? null);
     },
     onEvent: (event) => {
-      write?.(event);
+      if (recorder && guard) guard.write(recorder, event);
       options.onEvent?.(event);
     },
   });
-  const done: Promise<TrainingSessionResult> = session.done.catch((e: Error) => {
-    if (recorder && !recorder.isFinished) recorder.finish('failed', e.message);
-    throw e;
-  });
-  return { ...session, done, runId: () => recorder?.runId ?? null };
+  return { ...session, done: finished(session, () => recorder, guard), runId: () => recorder?.runId ?? null };
+}
+
+/** The session's end as the recorded run sees it: a store fault is reported with the result; a failure marks the run failed. */
+function finished(session: TrainingSession, recorder: () => RunRecorder | null, guard: RecordingGuard | null): Promise<RecordedTrainingResult> {
+  return session.done.then(
+    (result) => (guard?.fault ? { ...result, storeFault: guard.fault } : result),
+    (e: Error) => {
+      const r = recorder();
+      if (r && !r.isFinished) {
+        try {
+          r.finish('failed', e.message);
+        } catch {
+          r.failAfterStoreFault(e.message); // what is buffered cannot be written: the status alone
+        }
+      }
+      throw e;
+    },
+  );
 }
 
 /** Continues a stored run from its latest checkpoint, recording into the same run. */
@@ -90,17 +115,13 @@ export function resumeRecordedTraining(workspace: Workspace, runId: number, opti
     preprocessing: stored.preprocessing,
     resumeFrom: decodeTrainerCheckpoint(checkpoint),
   };
-  const write = (e: TrainingEvent) => recordTrainingEvent(recorder, e);
-  const session = startTrainingSession(request, {
+  const guard = new RecordingGuard(workspace, () => session.stop());
+  const session: TrainingSession = startTrainingSession(request, {
     onPrepared: (info) => options.onPrepared?.(info, runId),
     onEvent: (event) => {
-      write(event);
+      guard.write(recorder, event);
       options.onEvent?.(event);
     },
   });
-  const done = session.done.catch((e: Error) => {
-    if (!recorder.isFinished) recorder.finish('failed', e.message);
-    throw e;
-  });
-  return { ...session, done, runId: () => runId };
+  return { ...session, done: finished(session, () => recorder, guard), runId: () => runId };
 }

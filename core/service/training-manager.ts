@@ -114,10 +114,12 @@ export class TrainingManager {
       });
       training.done.then(
         (result) => {
-          if (runId === null) return reject(new Error('the training ended before it was recorded'));
+          if (runId === null) return reject(result.storeFault ?? new Error('the training ended before it was recorded'));
           this.live.delete(runId);
           const accuracy = result.outcome.evaluation?.accuracy;
-          this.emit({ runId, event: { type: 'ended', status: result.outcome.status, message: result.outcome.message, testAccuracy: accuracy ?? null } });
+          // the workspace could not be written (disk full, ...): the run was stopped and marked failed; say why and how to resume
+          if (result.storeFault) this.emit({ runId, event: { type: 'ended', status: 'failed', message: result.storeFault.message, testAccuracy: null } });
+          else this.emit({ runId, event: { type: 'ended', status: result.outcome.status, message: result.outcome.message, testAccuracy: accuracy ?? null } });
           this.runsChanged(runId);
         },
         (error: Error) => {

@@ -220,6 +220,34 @@ export class RunRecorder {
     this.end('interrupted', detail);
   }
 
+  /**
+   * Ends the run 'failed' after a commit could not be written (disk full, I/O error): the buffered
+   * events are dropped (a resume replays them from the last checkpoint anyway) and only the status
+   * is written, after the failed commit's rollback — a one-row update, which fits in the WAL space
+   * that commit took. If even that cannot be written, the run stays 'running' under this process
+   * and the next open marks it interrupted (resumable as well). Returns whether it was written.
+   */
+  failAfterStoreFault(detail: string): boolean {
+    if (this.finished) return false;
+    this.steps = [];
+    this.epochs = [];
+    this.stats = [];
+    this.evaluations = [];
+    this.finished = true;
+    clearInterval(this.timer);
+    try {
+      this.db
+        .transaction(() => {
+          this.runs.setStatus(this.runId, 'failed', detail);
+          this.db.prepare(`UPDATE runs SET owner_host = NULL, owner_pid = NULL, owner_token = NULL WHERE id = ?`).run(this.runId);
+        })
+        .immediate();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   get isFinished(): boolean {
     return this.finished;
   }

@@ -9,7 +9,7 @@
 export const RUN_STATUSES = ['running', 'paused', 'stopped', 'completed', 'interrupted', 'diverged', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Statuses a run can be continued from with resumeRun. */
-export const RESUMABLE_STATUSES: readonly RunStatus[] = ['paused', 'stopped', 'interrupted'];
+export const RESUMABLE_STATUSES: readonly RunStatus[] = ['paused', 'stopped', 'interrupted', 'failed'];
 /** Statuses a finished run ends in (RunRecorder.finish). */
 export type EndStatus = Exclude<RunStatus, 'running' | 'paused' | 'interrupted'>;
 

@@ -12,13 +12,12 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeMode } from '../../core/compute/gpujs/gpujsBackend';
 import type { GpujsMode } from '../../core/compute/gpujs/gpujsMode';
+import { WEBGL2_CHROMIUM_ARGS } from '../../bench/webgl2/run';
 import { CHROMIUM } from '../e2e/harness';
 import type { CaseResult } from './browser/vitestShim';
 
 const here = import.meta.dirname;
 const browserDir = resolve(here, 'browser');
-/** SwiftShader gives WebGL2 without a GPU; without --enable-unsafe-swiftshader Chromium refuses it for WebGL. */
-const WEBGL_ARGS = ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking'];
 
 /** What the page imports that only Node has, and what stands in for it. */
 const stubs: Plugin = {
@@ -59,7 +58,7 @@ describe.skipIf(skipReason)(`gpujs in Chromium's WebGL2 (SwiftShader)${skipReaso
 
   beforeAll(async () => {
     const code = await bundle();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGL_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: WEBGL2_CHROMIUM_ARGS });
     const page = await browser.newPage();
     pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));

@@ -208,7 +208,7 @@ describe('resumeRun', () => {
     for (let s = 21; s <= 30; s++) recorder.step(stepEvent(s, 2));
     recorder.finish('completed');
     expect(ws.series.steps(rec.runId).map((s) => s.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-    expect(() => ws.resumeRun(rec.runId)).toThrow(/is completed; only paused, stopped, interrupted runs can be resumed/);
+    expect(() => ws.resumeRun(rec.runId)).toThrow(/is completed; only paused, stopped, interrupted, failed runs can be resumed/);
     ws.close();
   });
 
