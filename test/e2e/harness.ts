@@ -66,6 +66,10 @@ export async function openWorkbenchPage(url: string, pageErrors: string[], optio
   page.setDefaultTimeout(options.timeoutMs);
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`));
+  // The console says only "status of 500"; name the call and the service's message too.
+  page.on('response', (r) => {
+    if (r.status() >= 500) void r.text().then((body) => pageErrors.push(`${r.status()} from ${new URL(r.url()).pathname}: ${body}`), () => {});
+  });
   await page.goto(url);
   await page.locator('.workbench[data-ready="true"]').waitFor();
   return { browser, page };
