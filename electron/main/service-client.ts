@@ -39,26 +39,34 @@ export class ServiceStartError extends Error {
   }
 }
 
+/** An exit reported once (a process can emit both 'error' and 'exit'), to the listener set last. */
+export function exitOnce(): { end(reason: string): void; onExit(listener: (reason: string) => void): void } {
+  let listener: (reason: string) => void = () => undefined;
+  let ended = false;
+  return {
+    end: (reason) => {
+      if (ended) return;
+      ended = true;
+      listener(reason);
+    },
+    onExit: (l) => void (listener = l),
+  };
+}
+
 /** The service as a child process of `node`, with structured-clone messages (typed arrays survive). */
 export function forkChannel(script: string, node: string): ServiceChannel {
   // execArgv: [] — not this process's flags (Electron's own would not mean anything to Node).
   const child = fork(script, [], { execPath: node, execArgv: [], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let exitListener: (reason: string) => void = () => undefined;
-  let ended = false;
-  const end = (reason: string) => {
-    if (ended) return;
-    ended = true;
-    exitListener(reason);
-  };
-  child.on('exit', (code, signal) => end(signal ? `killed by ${signal}` : `exit code ${code}`));
-  child.on('error', (e) => end(e.message));
+  const exit = exitOnce();
+  child.on('exit', (code, signal) => exit.end(signal ? `killed by ${signal}` : `exit code ${code}`));
+  child.on('error', (e) => exit.end(e.message));
   return {
     description: `Node at ${node}`,
     send: (request) => {
       if (child.connected) child.send(request);
     },
     onMessage: (listener) => child.on('message', (m) => listener(m as ServiceMessage)),
-    onExit: (listener) => (exitListener = listener),
+    onExit: exit.onExit,
     kill: () => void child.kill('SIGKILL'),
   };
 }
@@ -66,20 +74,14 @@ export function forkChannel(script: string, node: string): ServiceChannel {
 /** The service as a worker thread of this process (the tests' way; no process boundary). */
 export function workerChannel(script: string): ServiceChannel {
   const worker = new Worker(script);
-  let exitListener: (reason: string) => void = () => undefined;
-  let ended = false;
-  const end = (reason: string) => {
-    if (ended) return;
-    ended = true;
-    exitListener(reason);
-  };
-  worker.on('exit', (code) => end(`exit code ${code}`));
-  worker.on('error', (e) => end(e.message));
+  const exit = exitOnce();
+  worker.on('exit', (code) => exit.end(`exit code ${code}`));
+  worker.on('error', (e) => exit.end(e.message));
   return {
     description: 'a worker thread',
     send: (request) => worker.postMessage(request),
     onMessage: (listener) => worker.on('message', listener),
-    onExit: (listener) => (exitListener = listener),
+    onExit: exit.onExit,
     kill: () => void worker.terminate(),
   };
 }

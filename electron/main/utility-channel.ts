@@ -4,23 +4,18 @@
  * Electron by `electron-builder install-app-deps`). The service reads `process.parentPort`.
  */
 import { utilityProcess } from 'electron';
-import type { ServiceChannel } from './service-client';
+import { exitOnce, type ServiceChannel } from './service-client';
 import type { ServiceMessage } from './service-protocol';
 
 export function utilityChannel(script: string): ServiceChannel {
   const child = utilityProcess.fork(script, [], { serviceName: 'CNN Workbench core service', stdio: 'inherit' });
-  let exitListener: (reason: string) => void = () => undefined;
-  let ended = false;
-  child.on('exit', (code) => {
-    if (ended) return;
-    ended = true;
-    exitListener(`exit code ${code}`);
-  });
+  const exit = exitOnce();
+  child.on('exit', (code) => exit.end(`exit code ${code}`));
   return {
     description: `Electron ${process.versions.electron}'s utility process`,
     send: (request) => child.postMessage(request),
     onMessage: (listener) => child.on('message', (m: ServiceMessage) => listener(m)),
-    onExit: (listener) => (exitListener = listener),
+    onExit: exit.onExit,
     kill: () => void child.kill(),
   };
 }

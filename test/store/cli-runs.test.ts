@@ -1,16 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runRunsCommand } from '../../cli/commands/runs';
 import { openWorkspace } from '../../core/store/workspace';
-import { fakeBytes, sampleSpec, tempDir } from './helpers';
-
-async function cnnwbRuns(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runRunsCommand(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
-  return { code, stdout, stderr };
-}
+import { cnnwbRuns, fakeBytes, sampleSpec, tempDir } from './helpers';
 
 function seedWorkspace(file: string) {
   const ws = openWorkspace(file);

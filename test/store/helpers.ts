@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runRunsCommand } from '../../cli/commands/runs';
 import type { RunSpec } from '../../core/store/records';
 
 export function tempDir(prefix = 'cnnwb-store-'): string {
@@ -32,4 +33,12 @@ export function fakeBytes(n: number, seed: number): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/** `cnnwb runs ARGV` in this process: its exit code and what it wrote. */
+export async function cnnwbRuns(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runRunsCommand(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
 }
