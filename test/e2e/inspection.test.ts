@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectControlsAtTheirCentre, expectLegible } from './geometry';
 import { artifactsFolder, ensureBuilt, openWorkbenchPage, startTestHost, type TestHost } from './harness';
+import { nodeLocator, setFields } from './scenario';
 
 /**
  * Inspection you can read (issue 14): the canvas shows the training (node previews of the chosen
@@ -184,6 +185,15 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     await expectLegible(page, '.node-training-bar');
     await expectControlsAtTheirCentre(page, { scope: '.react-flow__nodes .node-inspect' });
     await shot('06-reopened-1920');
+    // Edited after the run (conv1 3 filters, the run's weights have 32): said in the panel, no failing call.
+    await tab('Activations');
+    await nodeLocator(page, 'conv1').click();
+    await setFields(page, 'conv1', { Filters: '3' });
+    await page.getByRole('button', { name: 'Show activations' }).click();
+    await poll(() => page.getByRole('tabpanel', { name: 'Activations' }).getByRole('alert').textContent()).toContain('edited since run');
+    await setFields(page, 'conv1', { Filters: '32' });
+    await page.getByRole('button', { name: 'Show activations' }).click();
+    await poll(() => page.getByTestId('inspection-label').textContent()).toMatch(/^instance \d+: /);
     expect(pageErrors).toEqual([]);
   });
 });

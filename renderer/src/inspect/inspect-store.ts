@@ -42,6 +42,15 @@ export interface InspectState {
   openVectorForm(nodeId: string | null): void;
 }
 
+/** The layers' shapes and parameter counts: weights from a run fit the document while this is unchanged. */
+function layerSignature(): string {
+  const nodes = editorStore.getState().compiled.nodes;
+  return JSON.stringify(Object.keys(nodes).sort().map((id) => [id, nodes[id].inShape, nodes[id].outShape, nodes[id].paramCount]));
+}
+
+/** The document's layer signature when the run's weights were chosen (its graph then). */
+let weightsSignature = '';
+
 export function inspectTarget(): InspectTarget {
   return { graph: editorStore.getState().doc, runId: inspectStore.getState().weightsRunId, data: dataSpecOf(trainingStore.getState().form) };
 }
@@ -65,6 +74,7 @@ export const inspectStore = createStore<InspectState>((set, get) => ({
   sample: 0,
   vectorFormNode: null,
   setWeightsRun: (runId) => {
+    weightsSignature = layerSignature();
     // Other weights: what was shown no longer holds. The same run (continued): keep it until the refetch.
     if (runId !== get().weightsRunId) set({ weightsRunId: runId, checks: {}, inspection: null });
     inspectionRequests.request();
@@ -89,6 +99,13 @@ export const inspectStore = createStore<InspectState>((set, get) => ({
   },
   inspect: async (sample) => {
     const request = ++inspections;
+    const runId = get().weightsRunId;
+    // Edited during or after the run (a layer's filters, say): its weights no longer fit, and asking the
+    // service would only fail. Say so; the previews come back when the layers match again.
+    if (runId !== null && layerSignature() !== weightsSignature) {
+      set({ sample, inspection: null, inspecting: false, inspectionError: `The graph was edited since run ${runId}'s weights were chosen: its layers no longer fit them (undo the edit, or Load the run into the editor).` });
+      return;
+    }
     set({ sample, inspectionError: null, inspecting: true });
     try {
       const inspection = await api.inspectNetwork(inspectTarget(), sample);
