@@ -16,9 +16,7 @@ import { WasmSimdBackend } from '../core/compute/wasm/wasmBackend';
 import { Network } from '../core/engine/network';
 import { compileGraph } from '../core/graph/compile';
 import { parseGraphText } from '../core/graph/parse';
-import { convolutionIndexMaps } from '../core/engine/convolution';
 import { weightShape } from '../core/engine/weightShape';
-import { shapeSize } from '../core/graph/shape';
 import { IMAGE_SIZE, loadBenchData, prepareBenchData } from './benchData';
 import { median } from './stepTimer';
 
@@ -62,8 +60,8 @@ const round = () => {
 };
 
 /**
- * Each fused operation alone on the template's conv layers (their real P_phi P_pad maps, batch
- * BATCH), reps alternating with and without fusion: the median and the fastest of each side.
+ * Each fused operation alone on the template's conv layers' shapes (batch BATCH), reps
+ * alternating with and without fusion: the median and the fastest of each side, and CPU time.
  */
 function operationLevel(reps: number) {
   const rows: { op: string; shape: string; msWithout: number; msWith: number; bestWithout: number; bestWith: number; medianRatio: number; bestRatio: number; cpuWithout: number; cpuWith: number; cpuRatio: number }[] = [];
@@ -79,15 +77,10 @@ function operationLevel(reps: number) {
     const { rows: dOut, cols: K } = weightShape(spec);
     const P = spec.outShape.a * spec.outShape.b;
     const n = P * BATCH;
-    const maps = convolutionIndexMaps(spec);
-    const map = backend.uploadIndexMap(maps.paddedPatchIndexMap, shapeSize(spec.inShape));
     const W = fill(dOut * K, 1);
     const phi = fill(K * n, 2);
     const b = fill(dOut, 3);
     const A = backend.allocate(dOut * n);
-    const V = fill(dOut * n, 4);
-    const scratch = backend.allocate(K * n);
-    const dZ = backend.allocate(shapeSize(spec.inShape) * BATCH);
     const ops = [
       { op: 'W phi + b, sigma', shape: `${dOut}x${n}x${K}`, run: () => backend.gemmBiasActivate(dOut, n, K, W, phi, b, A, spec.activation, spec.leak), set: (on: boolean) => (backend.fuse.biasActivate = on) },
     ];
@@ -147,7 +140,7 @@ const document = { startedAt, description: backend.description, batch: BATCH, pa
 if (argv.includes('--json')) console.log(JSON.stringify(document, null, 2));
 else {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-  console.log(`fusion-bench ${startedAt}: 3-layer template, batch ${BATCH}, ${backend.description}; ${PAIRS} pairs of ${STEPS}-step rounds per lever`);
+  console.log(`lever-bench ${startedAt}: 3-layer template, batch ${BATCH}, ${backend.description}; ${PAIRS} pairs of ${STEPS}-step rounds per lever`);
   console.log(`load average before ${load(loadBefore)}, after ${load(loadAfter)}`);
   console.log('each operation alone (ms without -> with fusion; median of the reps, then the fastest rep):');
   for (const o of operations)
