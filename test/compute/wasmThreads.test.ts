@@ -94,6 +94,45 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
     }
   });
 
+  it('scatter-adds through the inverse map with the same bits as the scatter loop', () => {
+    // P_phi P_pad of d channels, a x a, h x h windows at stride 1, padding p: fan-in up to h*h.
+    const patchMap = (d: number, a: number, h: number, p: number) => {
+      const ac = a + 2 * p - h + 1;
+      const rows = h * h * d;
+      const map = new Int32Array(rows * ac * ac);
+      for (let q = 0; q < ac; q++)
+        for (let o = 0; o < ac; o++)
+          for (let c = 0; c < d; c++)
+            for (let j = 0; j < h; j++)
+              for (let i = 0; i < h; i++) {
+                const [r, col] = [i + o - p, j + q - p];
+                map[i + h * (j + h * c) + rows * (o + ac * q)] = r >= 0 && r < a && col >= 0 && col < a ? c + d * (r + a * col) : -1;
+              }
+      return map;
+    };
+    for (const [map, sourceLength] of [
+      [patchMap(8, 14, 3, 1), 8 * 14 * 14],
+      [patchMap(2, 12, 5, 2), 2 * 12 * 12],
+      [Int32Array.from({ length: 300 }, (_, j) => ((j * 7) % 11 === 0 ? -1 : (j * 13) % 97)), 97],
+    ] as const)
+      for (const accumulate of [false, true]) {
+        const count = 50;
+        const m = pooled.uploadIndexMap(map, sourceLength);
+        const src = pooled.allocate(map.length * count);
+        pooled.write(src, Float32Array.from({ length: map.length * count }, (_, j) => Math.sin(j)));
+        const start = Float32Array.from({ length: sourceLength * count }, (_, j) => Math.cos(j));
+        const results = [true, false].map((asGather) => {
+          const dst = pooled.allocate(sourceLength * count);
+          pooled.write(dst, start);
+          pooled.levers.scatterAsGather = asGather;
+          pooled.scatterAdd(src, m, dst, count, accumulate);
+          return Buffer.from(pooled.read(dst).buffer);
+        });
+        pooled.levers.scatterAsGather = true;
+        expect(results[0].equals(results[1]), `${map.length} entries into ${sourceLength}, accumulate ${accumulate}`).toBe(true);
+      }
+  });
+
   it('fuses bias and activation into the GEMM write-back with bit-identical results', () => {
     // Threads sharing columns, rows, one thread, k over two packed blocks; every activation.
     for (const [m, n, k] of [
@@ -109,9 +148,9 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
         pooled.write(B, values.subarray(0, k * n));
         pooled.write(b, values.subarray(7, 7 + m));
         pooled.gemmBiasActivate(m, n, k, W, B, b, fused, kind, 0.1);
-        pooled.fuse.biasActivate = false;
+        pooled.levers.biasActivate = false;
         pooled.gemmBiasActivate(m, n, k, W, B, b, separate, kind, 0.1);
-        pooled.fuse.biasActivate = true;
+        pooled.levers.biasActivate = true;
         expect(Buffer.from(pooled.read(fused).buffer).equals(Buffer.from(pooled.read(separate).buffer)), `${kind} ${m}x${n}x${k}`).toBe(true);
       }
   });

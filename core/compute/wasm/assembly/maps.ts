@@ -29,6 +29,24 @@ export function scatterAdd(src: usize, map: usize, mapLength: i32, dst: usize, s
   }
 }
 
+// scatterAdd computed from the map's inverse (offsets: sourceLength + 1 values; entries: the j
+// with map[j] = z, ascending, at offsets[z] .. offsets[z+1]): each dst value is one sum, added in
+// the scatter loop's order (so the result is bit-identical), and stored once.
+export function scatterAddByInverse(src: usize, mapLength: i32, offsets: usize, entries: usize, dst: usize, sourceLength: i32, accumulate: bool, i0: i32, i1: i32): void {
+  for (let i = i0; i < i1; i++) {
+    const s = src + (<usize>(i * mapLength) << 2);
+    const d = dst + (<usize>(i * sourceLength) << 2);
+    let e = load<i32>(offsets);
+    for (let z = 0; z < sourceLength; z++) {
+      const end = load<i32>(offsets + (<usize>(z + 1) << 2));
+      const at = d + (<usize>z << 2);
+      let sum: f32 = accumulate ? load<f32>(at) : 0;
+      for (; e < end; e++) sum += load<f32>(s + (<usize>load<i32>(entries + (<usize>e << 2)) << 2));
+      store<f32>(at, sum);
+    }
+  }
+}
+
 export function maxPool(Z: usize, sourceLength: i32, windows: usize, windowSize: i32, outSize: i32, out: usize, argmax: usize, i0: i32, i1: i32): void {
   for (let i = i0; i < i1; i++) {
     const zOff = i * sourceLength;
