@@ -13,6 +13,22 @@ import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
 const reason = kernelsUnavailableReason();
 
+// P_phi P_pad of d channels, a x a, h x h windows at stride 1, padding p: fan-in up to h*h.
+function patchMap(d: number, a: number, h: number, p: number): Int32Array {
+  const ac = a + 2 * p - h + 1;
+  const rows = h * h * d;
+  const map = new Int32Array(rows * ac * ac);
+  for (let q = 0; q < ac; q++)
+    for (let o = 0; o < ac; o++)
+      for (let c = 0; c < d; c++)
+        for (let j = 0; j < h; j++)
+          for (let i = 0; i < h; i++) {
+            const [r, col] = [i + o - p, j + q - p];
+            map[i + h * (j + h * c) + rows * (o + ac * q)] = r >= 0 && r < a && col >= 0 && col < a ? c + d * (r + a * col) : -1;
+          }
+  return map;
+}
+
 describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable: ${reason})` : ''}`, () => {
   let pooled: WasmSimdBackend;
   let single: WasmSimdBackend;
@@ -95,21 +111,6 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
   });
 
   it('scatter-adds through the inverse map with the same bits as the scatter loop', () => {
-    // P_phi P_pad of d channels, a x a, h x h windows at stride 1, padding p: fan-in up to h*h.
-    const patchMap = (d: number, a: number, h: number, p: number) => {
-      const ac = a + 2 * p - h + 1;
-      const rows = h * h * d;
-      const map = new Int32Array(rows * ac * ac);
-      for (let q = 0; q < ac; q++)
-        for (let o = 0; o < ac; o++)
-          for (let c = 0; c < d; c++)
-            for (let j = 0; j < h; j++)
-              for (let i = 0; i < h; i++) {
-                const [r, col] = [i + o - p, j + q - p];
-                map[i + h * (j + h * c) + rows * (o + ac * q)] = r >= 0 && r < a && col >= 0 && col < a ? c + d * (r + a * col) : -1;
-              }
-      return map;
-    };
     for (const [map, sourceLength] of [
       [patchMap(8, 14, 3, 1), 8 * 14 * 14],
       [patchMap(2, 12, 5, 2), 2 * 12 * 12],
@@ -131,6 +132,28 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
         pooled.levers.scatterAsGather = true;
         expect(results[0].equals(results[1]), `${map.length} entries into ${sourceLength}, accumulate ${accumulate}`).toBe(true);
       }
+  });
+
+  it('gathers four channels per f32x4 where the map allows, with the same values as one at a time', () => {
+    for (const [map, sourceLength] of [
+      [patchMap(8, 14, 3, 1), 8 * 14 * 14],
+      [patchMap(4, 9, 5, 2), 4 * 9 * 9],
+      [patchMap(3, 9, 3, 1), 3 * 9 * 9],
+    ] as const) {
+      const count = 50;
+      const m = pooled.uploadIndexMap(map, sourceLength);
+      const src = pooled.allocate(sourceLength * count);
+      pooled.write(src, Float32Array.from({ length: sourceLength * count }, (_, j) => Math.sin(j)));
+      const results = [true, false].map((lanes) => {
+        const dst = pooled.allocate(map.length * count);
+        pooled.fill(dst, 7);
+        pooled.levers.gatherLanes = lanes;
+        pooled.gather(src, m, dst, count);
+        return Buffer.from(pooled.read(dst).buffer);
+      });
+      pooled.levers.gatherLanes = true;
+      expect(results[0].equals(results[1]), `${map.length} entries from ${sourceLength}`).toBe(true);
+    }
   });
 
   it('fuses bias and activation into the GEMM write-back with bit-identical results', () => {

@@ -45,6 +45,8 @@ class WasmTensor implements Tensor {
 class WasmIndexMap implements IndexMap {
   /** Per window size: whether maxPoolLanes may run on this map (see lanesConsecutive). */
   readonly lanes = new Map<number, boolean>();
+  /** See laneStride (found on the first gather; 0: none). */
+  laneStride: number | undefined = undefined;
   /** The inverse map (built on the first scatterAdd), or null where the scatter loop is faster: see invertMap. */
   inverse: { offsets: number; entries: number } | null | undefined = undefined;
   constructor(
@@ -87,6 +89,25 @@ function invertMap(map: Int32Array, sourceLength: number): { offsets: Int32Array
   return { offsets, entries };
 }
 
+/**
+ * The smallest S such that in every block of 4S entries, the entries j of the first S read four
+ * consecutive positions at j, j + S, j + 2S, j + 3S (or are all -1), or 0 when there is none. For
+ * P_phi P_pad of d % 4 == 0 channels, S = h h (one channel's window; the next channel's is S
+ * entries on and reads the next position): gather then moves four channels with one f32x4 load.
+ */
+function laneStride(map: Int32Array): number {
+  search: for (let S = 1; 4 * S <= Math.min(map.length, 4096); S++) {
+    if (map.length % (4 * S) !== 0) continue;
+    for (let b = 0; b < map.length; b += 4 * S)
+      for (let j = b; j < b + S; j++) {
+        const from = map[j];
+        for (let t = 1; t < 4; t++) if (from < 0 ? map[j + t * S] >= 0 : map[j + t * S] !== from + t) continue search;
+      }
+    return S;
+  }
+  return 0;
+}
+
 const ptrOf = (t: Tensor | IndexTensor | IndexMap): number => (t as WasmTensor).ptr;
 
 interface ThreadScratch {
@@ -112,9 +133,10 @@ export class WasmSimdBackend implements ComputeBackend {
    * The speed levers bench/lever-bench.ts switches for its before/after (results are bit-identical
    * either way): biasActivate, gemmBiasActivate applies b and sigma in the GEMM's write-back (else
    * the contract's separate operations); scatterAsGather, scatterAdd runs as a gather over the
-   * map's inverse (else the scatter loop).
+   * map's inverse (else the scatter loop); gatherLanes, gather moves four channels per f32x4 where
+   * the map allows (see laneStride; else one value at a time).
    */
-  readonly levers = { biasActivate: true, scatterAsGather: true };
+  readonly levers = { biasActivate: true, scatterAsGather: true, gatherLanes: true };
 
   private constructor(
     private readonly arena: Arena,
@@ -372,7 +394,10 @@ export class WasmSimdBackend implements ComputeBackend {
     const s = ptrOf(src);
     const mp = ptrOf(map);
     const d = ptrOf(dst);
-    this.perInstance('gather', count, map.length, (r, i0, i1) => {
+    const m = map as WasmIndexMap;
+    if (m.laneStride === undefined) m.laneStride = laneStride(this.arena.i32().subarray(m.ptr >> 2, (m.ptr >> 2) + m.length));
+    const stride = this.levers.gatherLanes ? m.laneStride : 0;
+    this.perInstance(stride ? 'gatherLanes' : 'gather', count, map.length, (r, i0, i1) => {
       const a = this.pool.args;
       a[r] = s;
       a[r + 1] = map.sourceLength;
@@ -381,6 +406,7 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 4] = d;
       a[r + 5] = i0;
       a[r + 6] = i1;
+      a[r + 7] = stride;
     });
   }
   scatterAdd(src: Tensor, map: IndexMap, dst: Tensor, count: number, accumulate: boolean): void {

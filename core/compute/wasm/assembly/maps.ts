@@ -13,6 +13,29 @@ export function gather(src: usize, sourceLength: i32, map: usize, mapLength: i32
   }
 }
 
+// gather where, in every block of 4S map entries, entry j of the first S and the entries j + S,
+// j + 2S, j + 3S read four consecutive positions (or are all -1; the backend checks the map first):
+// one f32x4 load serves the four, each lane stored to its own place.
+export function gatherLanes(src: usize, sourceLength: i32, map: usize, mapLength: i32, dst: usize, i0: i32, i1: i32, S: i32): void {
+  const zero = f32x4.splat(0);
+  const step = <usize>S << 2;
+  for (let i = i0; i < i1; i++) {
+    const s = src + (<usize>(i * sourceLength) << 2);
+    const d = dst + (<usize>(i * mapLength) << 2);
+    for (let b = 0; b < mapLength; b += 4 * S) {
+      for (let j = b; j < b + S; j++) {
+        const from = load<i32>(map + (<usize>j << 2));
+        const v = from >= 0 ? v128.load(s + (<usize>from << 2)) : zero;
+        const at = d + (<usize>j << 2);
+        v128.store32_lane(at, v, 0);
+        v128.store32_lane(at + step, v, 1);
+        v128.store32_lane(at + 2 * step, v, 2);
+        v128.store32_lane(at + 3 * step, v, 3);
+      }
+    }
+  }
+}
+
 export function scatterAdd(src: usize, map: usize, mapLength: i32, dst: usize, sourceLength: i32, accumulate: bool, i0: i32, i1: i32): void {
   if (!accumulate) memory.fill(dst + (<usize>(i0 * sourceLength) << 2), 0, <usize>((i1 - i0) * sourceLength) << 2);
   for (let i = i0; i < i1; i++) {
