@@ -91,6 +91,7 @@ function operationLevel(reps: number) {
       { op: 'W phi + b, sigma', shape: `${dOut}x${n}x${K}`, run: () => backend.gemmBiasActivate(dOut, n, K, W, phi, b, A, spec.activation, spec.leak), set: (on: boolean) => (backend.levers.biasActivate = on) },
       { op: 'P_phi P_pad Z (gather)', shape: `${shapeSize(spec.inShape)}->${K * P}`, run: () => backend.gather(dZ, map, phi, BATCH), set: (on: boolean) => (backend.levers.gatherLanes = on) },
       { op: 'P^T dPhi (scatter-add)', shape: `${K * P}->${shapeSize(spec.inShape)}`, run: () => backend.scatterAdd(phi, map, dZ, BATCH, false), set: (on: boolean) => (backend.levers.scatterAsGather = on) },
+      { op: 'P^T dPhi, lanes', shape: `${K * P}->${shapeSize(spec.inShape)}`, run: () => backend.scatterAdd(phi, map, dZ, BATCH, false), set: (on: boolean) => (backend.levers.gatherLanes = on) },
     ];
     for (const o of ops) {
       const ms: Record<string, number[]> = { true: [], false: [] };

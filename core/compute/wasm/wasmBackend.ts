@@ -48,7 +48,7 @@ class WasmIndexMap implements IndexMap {
   /** See laneStride (found on the first gather; 0: none). */
   laneStride: number | undefined = undefined;
   /** The inverse map (built on the first scatterAdd), or null where the scatter loop is faster: see invertMap. */
-  inverse: { offsets: number; entries: number } | null | undefined = undefined;
+  inverse: { offsets: number; entries: number; lanes: number } | null | undefined = undefined;
   constructor(
     readonly ptr: number,
     readonly length: number,
@@ -87,6 +87,24 @@ function invertMap(map: Int32Array, sourceLength: number): { offsets: Int32Array
     if (z >= 0) entries[next[z]++] = j;
   });
   return { offsets, entries };
+}
+
+/**
+ * S when, in the inverse map, each group of four consecutive positions (4z .. 4z+3) is read by
+ * the same number of entries and position 4z + t's entries are 4z's plus t S (what laneStride
+ * finds, seen from the positions), else 0: the four sums then run in the lanes of one f32x4.
+ */
+function inverseLaneStride(offsets: Int32Array, entries: Int32Array, S: number): number {
+  const sourceLength = offsets.length - 1;
+  if (S === 0 || sourceLength % 4 !== 0) return 0;
+  for (let z = 0; z < sourceLength; z += 4) {
+    const fan = offsets[z + 1] - offsets[z];
+    for (let t = 1; t < 4; t++) {
+      if (offsets[z + t + 1] - offsets[z + t] !== fan) return 0;
+      for (let e = 0; e < fan; e++) if (entries[offsets[z + t] + e] !== entries[offsets[z] + e] + t * S) return 0;
+    }
+  }
+  return S;
 }
 
 /**
@@ -415,7 +433,8 @@ export class WasmSimdBackend implements ComputeBackend {
     const d = ptrOf(dst);
     const inverse = this.levers.scatterAsGather ? this.inverseOf(map as WasmIndexMap) : null;
     if (inverse) {
-      this.perInstance('scatterAddByInverse', count, map.length, (r, i0, i1) => {
+      const lanes = this.levers.gatherLanes ? inverse.lanes : 0;
+      this.perInstance(lanes ? 'scatterAddByInverseLanes' : 'scatterAddByInverse', count, map.length, (r, i0, i1) => {
         const a = this.pool.args;
         a[r] = s;
         a[r + 1] = map.length;
@@ -426,6 +445,7 @@ export class WasmSimdBackend implements ComputeBackend {
         a[r + 6] = accumulate ? 1 : 0;
         a[r + 7] = i0;
         a[r + 8] = i1;
+        a[r + 9] = lanes;
       });
       return;
     }
@@ -442,15 +462,17 @@ export class WasmSimdBackend implements ComputeBackend {
     });
   }
 
-  private inverseOf(map: WasmIndexMap): { offsets: number; entries: number } | null {
+  private inverseOf(map: WasmIndexMap): { offsets: number; entries: number; lanes: number } | null {
     if (map.inverse === undefined) {
-      const { offsets, entries } = invertMap(this.arena.i32().slice(map.ptr >> 2, (map.ptr >> 2) + map.length), map.sourceLength);
+      const values = this.arena.i32().slice(map.ptr >> 2, (map.ptr >> 2) + map.length);
+      map.laneStride ??= laneStride(values);
+      const { offsets, entries } = invertMap(values, map.sourceLength);
       if (entries.length > GATHER_MAX_MEAN_FAN * map.sourceLength) return (map.inverse = null);
       const o = this.arena.allocate(offsets.length * 4);
       const e = this.arena.allocate(Math.max(1, entries.length) * 4);
       this.arena.i32().set(offsets, o >> 2);
       this.arena.i32().set(entries, e >> 2);
-      map.inverse = { offsets: o, entries: e };
+      map.inverse = { offsets: o, entries: e, lanes: inverseLaneStride(offsets, entries, map.laneStride) };
     }
     return map.inverse;
   }

@@ -70,6 +70,31 @@ export function scatterAddByInverse(src: usize, mapLength: i32, offsets: usize, 
   }
 }
 
+// scatterAddByInverse four positions at a time where position 4z + t's entries are 4z's plus t S
+// (the backend checks the inverse first): lane t sums position 4z + t's values in the same order,
+// so the result is the same bits, with one chain of vector adds instead of four of scalar ones.
+export function scatterAddByInverseLanes(src: usize, mapLength: i32, offsets: usize, entries: usize, dst: usize, sourceLength: i32, accumulate: bool, i0: i32, i1: i32, S: i32): void {
+  const step = <usize>S << 2;
+  for (let i = i0; i < i1; i++) {
+    const s = src + (<usize>(i * mapLength) << 2);
+    const d = dst + (<usize>(i * sourceLength) << 2);
+    for (let z = 0; z < sourceLength; z += 4) {
+      const end = load<i32>(offsets + (<usize>(z + 1) << 2));
+      const at = d + (<usize>z << 2);
+      let sum = accumulate ? v128.load(at) : f32x4.splat(0);
+      for (let e = load<i32>(offsets + (<usize>z << 2)); e < end; e++) {
+        const p = s + (<usize>load<i32>(entries + (<usize>e << 2)) << 2);
+        let v = v128.load32_zero(p);
+        v = v128.load32_lane(p + step, v, 1);
+        v = v128.load32_lane(p + 2 * step, v, 2);
+        v = v128.load32_lane(p + 3 * step, v, 3);
+        sum = f32x4.add(sum, v);
+      }
+      v128.store(at, sum);
+    }
+  }
+}
+
 export function maxPool(Z: usize, sourceLength: i32, windows: usize, windowSize: i32, outSize: i32, out: usize, argmax: usize, i0: i32, i1: i32): void {
   for (let i = i0; i < i1; i++) {
     const zOff = i * sourceLength;
