@@ -4,6 +4,7 @@ import { gradUsage, runGrad } from './commands/grad';
 import { importUsage, runImport } from './commands/import';
 import { initUsage, runInit } from './commands/init';
 import { runRunsCommand, runsUsage } from './commands/runs';
+import { runSweepCommand, sweepUsage } from './commands/sweep';
 import { runTrain, trainUsage } from './commands/train';
 import { reportFailure } from './failure';
 import type { CliIO } from './io';
@@ -14,6 +15,7 @@ const commands: Record<string, { run: Command; usage: string; summary: string }>
   init: { run: runInit, usage: initUsage, summary: 'graph + seeded He-initialised weights -> model file' },
   grad: { run: runGrad, usage: gradUsage, summary: 'f, mean loss, W, b, dW, db of every layer on a batch (float64), as JSON' },
   train: { run: runTrain, usage: trainUsage, summary: 'train a graph (or continue a model) with SGD, Adam or Newton, recorded in the workspace' },
+  sweep: { run: runSweepCommand, usage: sweepUsage, summary: 'train variants of a graph and its settings (grid or seeded random search, budget, early stopping); resumable' },
   eval: { run: runEval, usage: evalUsage, summary: 'accuracy, per-class accuracy and confusion matrix of a trained model' },
   runs: { run: runRunsCommand, usage: runsUsage, summary: 'list, show, compare, export, import or delete recorded runs' },
   export: { run: runExport, usage: exportUsage, summary: 'model -> ONNX (opset 13); model or graph -> PyTorch project (train.py + weights)' },

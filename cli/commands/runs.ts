@@ -12,7 +12,7 @@ import { CliError, type CliIO } from '../io';
 import { checkOutputFile } from '../output-paths';
 
 export const runsUsage =
-  'cnnwb runs list [--experiment NAME] | show <run> | compare <run> <run> | export <run|experiment> <file> | import <file> | delete <run>  [--db FILE] [--json]';
+  'cnnwb runs list [--experiment NAME] [--sweep ID] | show <run> | compare <run> <run> | export <run|experiment> <file> | import <file> | delete <run>  [--db FILE] [--json]';
 
 const HELP = `${runsUsage}
 
@@ -57,20 +57,26 @@ function runSummary(r: Run) {
 
 // ---------- subcommands ----------
 
-function list(ws: Workspace, experiment: string | undefined, json: boolean, io: CliIO): number {
-  const runs = ws.runs.list({ experiment });
+function list(ws: Workspace, filter: { experiment?: string; sweep?: number }, json: boolean, io: CliIO): number {
+  const bySweep = ws.sweeps.runIndex();
+  const runs = ws.runs.list({ experiment: filter.experiment }).filter((r) => filter.sweep === undefined || bySweep.get(r.id)?.sweepId === filter.sweep);
+  const sweepOf = (r: Run) => bySweep.get(r.id);
   if (json) {
-    io.stdout.write(JSON.stringify(runs.map(({ graphJson: _g, ...r }) => r), null, 2) + '\n');
+    io.stdout.write(JSON.stringify(runs.map(({ graphJson: _g, ...r }) => ({ ...r, sweepId: sweepOf(r as Run)?.sweepId ?? null, trial: sweepOf(r as Run) ? sweepOf(r as Run)!.index + 1 : null })), null, 2) + '\n');
     return 0;
   }
   if (runs.length === 0) {
-    io.stdout.write(experiment ? `no runs in experiment "${experiment}"\n` : 'no runs yet\n');
+    io.stdout.write(filter.sweep !== undefined ? `no runs in sweep ${filter.sweep}\n` : filter.experiment ? `no runs in experiment "${filter.experiment}"\n` : 'no runs yet\n');
     return 0;
   }
+  const sweepCell = (r: Run) => {
+    const s = sweepOf(r);
+    return s ? `${s.sweepId} (trial ${s.index + 1})` : '-';
+  };
   io.stdout.write(
     table(
-      ['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STEP', 'EPOCH', 'BEST VAL', 'WALL', 'BACKEND', 'STARTED'],
-      runs.map((r) => [r.id, r.experiment, r.name, r.status, r.lastStep ?? '-', r.lastEpoch ?? '-', pct(r.bestValAccuracy), duration(r.wallMs), r.backend, when(r.startedAt)]),
+      ['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STEP', 'EPOCH', 'BEST VAL', 'WALL', 'BACKEND', 'SWEEP', 'STARTED'],
+      runs.map((r) => [r.id, r.experiment, r.name, r.status, r.lastStep ?? '-', r.lastEpoch ?? '-', pct(r.bestValAccuracy), duration(r.wallMs), r.backend, sweepCell(r), when(r.startedAt)]),
     ),
   );
   return 0;
@@ -226,7 +232,7 @@ function deleteCommand(ws: Workspace, ref: string, json: boolean, io: CliIO): nu
 export async function runRunsCommand(argv: string[], io: CliIO): Promise<number> {
   let ws: Workspace | undefined;
   try {
-    const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, json: { type: 'boolean', default: false }, experiment: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+    const { values, positionals } = parseCommandArgs(argv, { db: { type: 'string' }, json: { type: 'boolean', default: false }, experiment: { type: 'string' }, sweep: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
     const [sub, ...args] = positionals;
     if (values.help || !sub) {
       io.stdout.write(HELP);
@@ -256,11 +262,14 @@ export async function runRunsCommand(argv: string[], io: CliIO): Promise<number>
   }
 }
 
-function dispatch(ws: Workspace, sub: string, args: string[], values: { experiment?: string; json?: boolean }, io: CliIO): number {
+function dispatch(ws: Workspace, sub: string, args: string[], values: { experiment?: string; sweep?: string; json?: boolean }, io: CliIO): number {
   const json = values.json ?? false;
   switch (sub) {
-    case 'list':
-      return list(ws, values.experiment, json, io);
+    case 'list': {
+      const sweep = values.sweep === undefined ? undefined : Number(values.sweep);
+      if (sweep !== undefined && !(Number.isInteger(sweep) && sweep > 0)) throw new CliError('--sweep', `expected a sweep id, got "${values.sweep}"`);
+      return list(ws, { experiment: values.experiment, sweep }, json, io);
+    }
     case 'show':
       return show(ws, args[0], json, io);
     case 'compare':

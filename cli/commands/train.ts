@@ -1,7 +1,6 @@
 import { StoreError, WorkspaceFault } from '../../core/store/errors';
 import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
 import { resumeRecordedTraining, startRecordedTraining, type RecordedTraining } from '../../core/runs/recordedTraining';
-import { resolveTrainingConfig, TrainingConfigError, type TrainingConfigInput } from '../../core/train/config';
 import type { TrainingRequest } from '../../core/train/prepare';
 import type { StoredParameter } from '../../core/train/checkpoint';
 import { buildModelFromValues, loadModel, ModelFormatError, MODEL_FORMAT } from '../../core/model/modelFile';
@@ -11,44 +10,17 @@ import type { GraphFile } from '../../core/graph/format';
 import { parseCommandArgs } from '../args';
 import { CliError, readJsonFile, writeFileAtomic, type CliIO } from '../io';
 import { checkOutputFile } from '../output-paths';
+import { stopOnInterrupt } from '../interrupt';
 import { ProgressPrinter } from '../progress';
+import { settingsFromFlags, TRAINING_FLAGS } from '../training-flags';
 
 export const trainUsage =
   'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--average BETA] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]';
 
-/** The flag that sets a config field, so an error names what the user typed. */
-const FLAG_OF_SETTING: Record<string, string> = {
-  batchSize: 'batch',
-  validationFraction: 'validation',
-  statsEvery: 'stats-every',
-  'sgd.lr': 'lr',
-  'adam.lr': 'lr',
-  'sgd.momentum': 'momentum',
-  'sgd.decay': 'decay',
-  'adam.decay': 'decay',
-  'newton.subsampleFraction': 'subsample',
-  'newton.gradientBatch': 'gradient-batch',
-  'augmentation.maxShift': 'shift',
-  averageDecay: 'average',
-};
-
 const options = {
+  ...TRAINING_FLAGS,
   data: { type: 'string' },
-  optimizer: { type: 'string' },
-  epochs: { type: 'string' },
-  batch: { type: 'string' },
-  lr: { type: 'string' },
-  momentum: { type: 'string' },
-  decay: { type: 'string' },
-  seed: { type: 'string' },
   backend: { type: 'string' },
-  validation: { type: 'string' },
-  'stats-every': { type: 'string' },
-  subsample: { type: 'string' },
-  'gradient-batch': { type: 'string' },
-  shift: { type: 'string' },
-  flip: { type: 'boolean' },
-  average: { type: 'string' },
   resize: { type: 'boolean' },
   out: { type: 'string' },
   db: { type: 'string' },
@@ -59,15 +31,8 @@ const options = {
   json: { type: 'boolean' },
 } as const;
 
-function number(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new CliError(`--${flag}`, `expected a number, got "${value}"`);
-  return n;
-}
-
 /** A graph file, or a model file (its graph, weights and preprocessing). */
-function readGraphOrModel(path: string): { graph: GraphFile; parameters?: StoredParameter[]; preprocessing?: unknown } {
+export function readGraphOrModel(path: string): { graph: GraphFile; parameters?: StoredParameter[]; preprocessing?: unknown } {
   const raw = readJsonFile(path) as { format?: unknown };
   try {
     if (raw && raw.format === MODEL_FORMAT) {
@@ -82,7 +47,7 @@ function readGraphOrModel(path: string): { graph: GraphFile; parameters?: Stored
 }
 
 /** The workspace a run is recorded in (its errors name the file themselves), or null with --no-store. */
-function openStore(values: { db?: string; 'no-store'?: boolean }): Workspace | null {
+export function openStore(values: { db?: string; 'no-store'?: boolean }): Workspace | null {
   if (values['no-store']) return null;
   const path = values.db ?? defaultWorkspacePath();
   checkOutputFile(path, '--db');
@@ -117,29 +82,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     if (!values.data) throw new CliError('--data', 'name the data: a path, fashion-mnist or sample');
     const source = readGraphOrModel(positionals[0]);
     graph = source.graph;
-    const lr = number('lr', values.lr);
-    const config: TrainingConfigInput = {
-      optimizer: values.optimizer as TrainingConfigInput['optimizer'],
-      epochs: number('epochs', values.epochs),
-      batchSize: number('batch', values.batch),
-      seed: number('seed', values.seed),
-      validationFraction: number('validation', values.validation),
-      statsEvery: number('stats-every', values['stats-every']),
-      sgd: { lr, momentum: number('momentum', values.momentum), decay: number('decay', values.decay) },
-      adam: { lr, decay: number('decay', values.decay) },
-      newton: { subsampleFraction: number('subsample', values.subsample), gradientBatch: number('gradient-batch', values['gradient-batch']) },
-      augmentation: { maxShift: number('shift', values.shift), horizontalFlip: values.flip },
-      averageDecay: number('average', values.average),
-    };
-    const dropUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
-      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? dropUndefined(v as Record<string, unknown>) : v]));
-    const cleaned = dropUndefined(config as Record<string, unknown>) as TrainingConfigInput;
-    try {
-      resolveTrainingConfig(cleaned);
-    } catch (e) {
-      if (e instanceof TrainingConfigError) throw new CliError(`--${FLAG_OF_SETTING[e.field] ?? e.field}`, e.message.slice(e.field.length + 2));
-      throw e;
-    }
+    const cleaned = settingsFromFlags(values);
     const request: TrainingRequest = {
       graph,
       data: values.data,
@@ -152,12 +95,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     workspace = openStore(values);
     training = startRecordedTraining(request, workspace, { experiment: values.experiment, runName: values.name, onPrepared: () => (prepared = true), onEvent: (e) => progress.handle(e) });
   }
-  const stop = () => {
-    io.stderr.write('\nstopping after this step (Ctrl-C again to abort)\n');
-    training.stop();
-    process.once('SIGINT', () => process.exit(130));
-  };
-  process.once('SIGINT', stop);
+  const removeInterrupt = stopOnInterrupt(io.stderr, 'stopping after this step', () => training.stop());
   try {
     const result = await training.done;
     const runId = training.runId();
@@ -181,7 +119,7 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     if (!prepared) throw new CliError('', (e as Error).message);
     throw e;
   } finally {
-    process.removeListener('SIGINT', stop);
+    removeInterrupt();
     workspace?.close();
   }
 }

@@ -133,6 +133,40 @@ export const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       CREATE INDEX evaluations_by_run ON evaluations (run_id, step);
     `);
   },
+
+  // 3: sweeps (core/sweep): a sweep's spec, its trials in order, and the run each trial records into
+  (db) => {
+    db.exec(`
+      CREATE TABLE sweeps (
+        id            INTEGER PRIMARY KEY,
+        uid           TEXT NOT NULL UNIQUE,
+        experiment    TEXT NOT NULL,
+        spec_json     TEXT NOT NULL,
+        spec_digest   TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'stopped', 'completed', 'failed')),
+        status_detail TEXT,
+        created_at    INTEGER NOT NULL,
+        ended_at      INTEGER,
+        -- the process running the sweep while it is 'running' (as for runs: owner.ts)
+        owner_host    TEXT,
+        owner_pid     INTEGER,
+        owner_token   TEXT,
+        heartbeat_at  INTEGER
+      ) STRICT;
+      CREATE INDEX sweeps_by_digest ON sweeps (spec_digest);
+
+      CREATE TABLE sweep_trials (
+        sweep_id      INTEGER NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+        idx           INTEGER NOT NULL,
+        values_json   TEXT NOT NULL,
+        state         TEXT NOT NULL CHECK (state IN ('pending', 'running', 'finished', 'pruned', 'failed', 'skipped')),
+        run_id        INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        decision_json TEXT,
+        PRIMARY KEY (sweep_id, idx)
+      ) STRICT;
+      CREATE INDEX sweep_trials_by_run ON sweep_trials (run_id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

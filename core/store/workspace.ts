@@ -8,6 +8,7 @@ import { resumeRun, RunRecorder, startRun, type RecorderOptions } from './record
 import { Runs } from './runs';
 import { Series } from './series';
 import { Settings } from './settings';
+import { Sweeps } from './sweeps';
 import { WorkspaceOpenError } from './errors';
 import { inspectWorkspaceFile, openReadOnlyConnection } from './inspect';
 import { migrate, SCHEMA_VERSION } from './schema';
@@ -28,6 +29,8 @@ export class Workspace {
   readonly series: Series;
   readonly checkpoints: Checkpoints;
   readonly evaluations: Evaluations;
+  /** Sweeps (core/sweep): their specs, trials and the runs those recorded into. */
+  readonly sweeps: Sweeps;
   /** Runs this open found 'running' with their process gone, and marked 'interrupted'. */
   readonly recoveredRunIds: number[];
 
@@ -45,6 +48,7 @@ export class Workspace {
     this.series = new Series(db);
     this.checkpoints = new Checkpoints(db);
     this.evaluations = new Evaluations(db);
+    this.sweeps = new Sweeps(db);
     this.recoveredRunIds = readOnly ? [] : this.runs.recoverInterrupted();
   }
 
