@@ -19,6 +19,7 @@ export function WorkbenchLayout({ palette, canvas, dock, side }: { palette: Reac
   const columns = useDefaultLayout({ id: 'cnnwb-columns', storage: localStorage });
   const dockPanel = usePanelRef();
   const open = useStore(dockStore, (s) => s.open);
+  const height = useStore(dockStore, (s) => s.height);
 
   useEffect(() => {
     const panel = dockPanel.current;
@@ -26,6 +27,12 @@ export function WorkbenchLayout({ palette, canvas, dock, side }: { palette: Reac
     if (open && panel.isCollapsed()) panel.resize(Math.max(DOCK_MIN_HEIGHT, dockStore.getState().height));
     else if (!open && !panel.isCollapsed()) panel.collapse();
   }, [open, dockPanel]);
+
+  // A height set by the store (Lecture mode asks for more room) while the dock is open; a drag already matches.
+  useEffect(() => {
+    const panel = dockPanel.current;
+    if (panel && open && !panel.isCollapsed() && Math.abs(panel.getSize().inPixels - height) >= 1) panel.resize(Math.max(DOCK_MIN_HEIGHT, height));
+  }, [height, open, dockPanel]);
 
   return (
     <Group orientation="horizontal" className="workbench-body" id="cnnwb-columns" defaultLayout={columns.defaultLayout} onLayoutChanged={columns.onLayoutChanged}>
