@@ -83,9 +83,7 @@ export class AffineLayer implements EngineLayer {
     const columns = this.patch.columnsPerInstance * count;
     const phiPadZ = this.patch.apply(Zin, this.phiPadZBuffer!, count);
     this.phiPadZ = phiPadZ;
-    be.gemm(false, false, this.outChannels, columns, this.patch.rows, this.W.value, phiPadZ, this.A, false);
-    be.addBias(this.A, this.b.value, this.outChannels, columns);
-    be.activate(this.activation, this.leak, this.A, this.A, this.outChannels * columns);
+    be.gemmBiasActivate(this.outChannels, columns, this.patch.rows, this.W.value, phiPadZ, this.b.value, this.A, this.activation, this.leak);
     return this.A;
   }
 
