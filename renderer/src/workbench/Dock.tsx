@@ -18,11 +18,6 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'lecture', label: 'Lecture' },
 ];
 
-/** Lecture mode shows equations and matrices: at least 60% of the window's height for the dock (the canvas keeps the rest, with the node explained centred). */
-function lectureHeight(): number {
-  return Math.max(dockStore.getState().height, Math.round(window.innerHeight * 0.6));
-}
-
 /** Training, inspection and runs, in tabs under the canvas. Every panel stays mounted (plots keep their state). */
 export function Dock() {
   const tab = useStore(dockStore, (s) => s.tab);
@@ -54,7 +49,7 @@ export function Dock() {
     <section className={`dock${open ? '' : ' closed'}`} aria-label="Dock">
       <div className="dock-tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => dockStore.setState({ tab: t.id, open: true, height: t.id === 'lecture' ? lectureHeight() : dockStore.getState().height })}>
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => dockStore.setState({ tab: t.id, open: true, ...(t.id === 'lecture' ? { heightRequest: Math.round(window.innerHeight * 0.6) } : {}) })}>
             {t.label}
           </button>
         ))}

@@ -19,7 +19,7 @@ export function WorkbenchLayout({ palette, canvas, dock, side }: { palette: Reac
   const columns = useDefaultLayout({ id: 'cnnwb-columns', storage: localStorage });
   const dockPanel = usePanelRef();
   const open = useStore(dockStore, (s) => s.open);
-  const height = useStore(dockStore, (s) => s.height);
+  const heightRequest = useStore(dockStore, (s) => s.heightRequest);
 
   useEffect(() => {
     const panel = dockPanel.current;
@@ -28,11 +28,13 @@ export function WorkbenchLayout({ palette, canvas, dock, side }: { palette: Reac
     else if (!open && !panel.isCollapsed()) panel.collapse();
   }, [open, dockPanel]);
 
-  // A height set by the store (Lecture mode asks for more room) while the dock is open; a drag already matches.
+  // A tab that asks for more room (Lecture mode): resize once; onResize then records the height.
   useEffect(() => {
     const panel = dockPanel.current;
-    if (panel && open && !panel.isCollapsed() && Math.abs(panel.getSize().inPixels - height) >= 1) panel.resize(Math.max(DOCK_MIN_HEIGHT, height));
-  }, [height, open, dockPanel]);
+    if (!panel || heightRequest === null) return;
+    dockStore.setState({ heightRequest: null });
+    if (panel.isCollapsed() || panel.getSize().inPixels < heightRequest) panel.resize(heightRequest);
+  }, [heightRequest, dockPanel]);
 
   return (
     <Group orientation="horizontal" className="workbench-body" id="cnnwb-columns" defaultLayout={columns.defaultLayout} onLayoutChanged={columns.onLayoutChanged}>
