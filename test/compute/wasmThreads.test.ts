@@ -9,24 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAXIMUM_PAGES, RESERVED_BYTES, kernelsUnavailableReason, loadKernelModule, type KernelExports } from '../../core/compute/wasm/kernelModule';
 import { ARGS_PER_ROW, ThreadPool } from '../../core/compute/wasm/threadPool';
 import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
+import { buildPadIndexMap, buildPatchIndexMap, composeIndexMaps } from '../../core/engine/indexMaps';
 
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
 const reason = kernelsUnavailableReason();
 
-// P_phi P_pad of d channels, a x a, h x h windows at stride 1, padding p: fan-in up to h*h.
+/** P_phi P_pad of d channels, a x a, h x h windows at stride 1, padding p (the engine's own maps): fan-in up to h*h. */
 function patchMap(d: number, a: number, h: number, p: number): Int32Array {
-  const ac = a + 2 * p - h + 1;
-  const rows = h * h * d;
-  const map = new Int32Array(rows * ac * ac);
-  for (let q = 0; q < ac; q++)
-    for (let o = 0; o < ac; o++)
-      for (let c = 0; c < d; c++)
-        for (let j = 0; j < h; j++)
-          for (let i = 0; i < h; i++) {
-            const [r, col] = [i + o - p, j + q - p];
-            map[i + h * (j + h * c) + rows * (o + ac * q)] = r >= 0 && r < a && col >= 0 && col < a ? c + d * (r + a * col) : -1;
-          }
-  return map;
+  return composeIndexMaps(buildPatchIndexMap(d, a + 2 * p, a + 2 * p, h, 1), buildPadIndexMap(d, a, a, p));
 }
 
 describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable: ${reason})` : ''}`, () => {
