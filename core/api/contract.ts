@@ -16,6 +16,7 @@ import type { GraphFile } from '../graph/format';
 import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspection, VectorFormData } from './inspect';
 import type { ExportModelRequest, ExportModelResult, ImportedWeightsInfo, ImportModelResult } from './models';
 import type { RunDetail, RunImportResult, RunSummary } from './runs';
+import type { SweepDetail, SweepDimensionChoice, SweepSummary, StartSweepRequest } from './sweeps';
 import type { BackendInfo, DataImage, DataPreview, DataSpec, StartTrainingRequest, TrainingEventMessage, TrainingStarted } from './training';
 
 export type { CompileResult, GraphError, NodeSummary } from '../graph/compile';
@@ -25,6 +26,7 @@ export type * from './training';
 export type * from './runs';
 export type * from './inspect';
 export type * from './models';
+export type * from './sweeps';
 
 /** Which program is showing the UI. */
 export type ShellKind = 'electron' | 'browser';
@@ -132,6 +134,17 @@ export interface WorkbenchCalls {
   /** Images of the run's data (e.g. its misclassified test instances), raw 0..255. */
   runImages(runId: number, split: 'train' | 'test', indices: number[]): DataImage[];
 
+  // Sweeps (core/sweep): trials run one after another, each a normal run; the table changes arrive as onSweepChanged
+  /** Checks the whole sweep (refused naming the dimension and value), records it and starts its first trial. */
+  startSweep(request: StartSweepRequest): SweepSummary;
+  /** Stops the running trial at a checkpoint; continueSweep goes on from there. */
+  stopSweep(sweepId: number): void;
+  continueSweep(sweepId: number): SweepSummary;
+  listSweeps(): SweepSummary[];
+  getSweep(sweepId: number): SweepDetail;
+  /** What a sweep can vary on this graph: training settings and node.param. */
+  sweepDimensions(graph: GraphFile): SweepDimensionChoice[];
+
   // Inspection (float64 reference backend, off the training thread's data)
   gradientFlow(runId: number): GradientFlowData;
   gradientCheck(target: InspectTarget, nodeId: string, batchSize: number): GradientCheckResult;
@@ -146,6 +159,8 @@ export interface WorkbenchEvents {
   onTrainingEvent: TrainingEventMessage;
   /** A run was added, renamed, deleted or changed status: reload the list. */
   onRunsChanged: number | null;
+  /** A sweep started, a trial started or ended, or a trial finished an epoch: reload its table. */
+  onSweepChanged: number;
 }
 
 export type CallName = keyof WorkbenchCalls;
@@ -189,13 +204,19 @@ export const CALL_NAMES = [
   'exportRun',
   'importRuns',
   'runImages',
+  'startSweep',
+  'stopSweep',
+  'continueSweep',
+  'listSweeps',
+  'getSweep',
+  'sweepDimensions',
   'gradientFlow',
   'gradientCheck',
   'vectorForm',
   'inspectNetwork',
 ] as const satisfies readonly CallName[];
 
-export const EVENT_NAMES = ['onMenuCommand', 'onRecentFilesChanged', 'onTrainingEvent', 'onRunsChanged'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['onMenuCommand', 'onRecentFilesChanged', 'onTrainingEvent', 'onRunsChanged', 'onSweepChanged'] as const satisfies readonly EventName[];
 
 // Compile-time check that the lists name every member (a missing name makes this a type error).
 type Missing<All, Listed> = Exclude<All, Listed>;
