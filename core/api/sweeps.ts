@@ -33,13 +33,17 @@ export interface SweepSummary {
   createdAt: number;
 }
 
+/** One trial of a sweep's table. */
 export interface SweepTrialRow {
+  /** 1-based, as shown. */
   trial: number;
   values: Record<string, string | number | boolean | null>;
   state: TrialStateName;
   runId: number | null;
   runStatus: string | null;
+  /** Best validation accuracy of the run (what the sweep compares). */
   valAccuracy: number | null;
+  /** Accuracy on the test split, measured once at the run's end (null for a stopped or unfinished run). */
   testAccuracy: number | null;
   epochs: number;
   wallMs: number;

@@ -118,7 +118,7 @@ export class SweepManager {
       dimensions: r.dimensions,
       search: spec.search.kind === 'grid' ? 'grid' : `random: ${spec.search.count} trials, seed ${spec.search.seed}`,
       earlyStopping: rule.rule === 'none' ? 'none' : `median rule after ${rule.graceEpochs} epoch(s), ${rule.minPeers} peers`,
-      rows: r.rows as SweepDetail['rows'],
+      rows: r.rows,
     };
   }
 

@@ -3,18 +3,9 @@ import { useStore } from 'zustand';
 import type { StartSweepRequest, SweepDimensionChoice } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
 import { editorStore, useEditor } from '../editor/editor-store-context';
-import { settingsOf } from '../training/TrainPanel';
+import { Field, settingsOf } from '../training/TrainPanel';
 import { dataSpecOf, trainingStore } from '../training/training-store';
 import { setSweepForm, sweepStore, type SweepForm } from './sweep-store';
-
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <label className="form-field">
-      <span>{label}</span>
-      {children}
-    </label>
-  );
-}
 
 const whole = (label: string, text: string) => {
   const n = Number(text);

@@ -3,10 +3,14 @@ import type { SweepDetail } from '../../../core/api/contract';
 import { sweepStore } from './sweep-store';
 import { cellOf, formatCell, percent, sortRows, type SweepColumn } from './sweep-view';
 
-const FIXED: { column: SweepColumn; label: string }[] = [
+/** The outcome first (it is what a sweep is read for, and stays in view in a narrow dock), then the varied values. */
+const LEADING: { column: SweepColumn; label: string }[] = [
+  { column: 'trial', label: 'Trial' },
   { column: 'state', label: 'State' },
   { column: 'valAccuracy', label: 'Best val.' },
   { column: 'testAccuracy', label: 'Test' },
+];
+const TRAILING: { column: SweepColumn; label: string }[] = [
   { column: 'epochs', label: 'Epochs' },
   { column: 'wallMs', label: 'Wall' },
 ];
@@ -21,7 +25,7 @@ function decisionText(decision: unknown): string {
 /** The sweep's trials: varied values and metrics, sortable by any column; each row loads or continues its run. */
 export function SweepTable({ detail, onLoad, onContinue }: { detail: SweepDetail; onLoad: (runId: number) => void; onContinue: (runId: number) => void }) {
   const sort = useStore(sweepStore, (s) => s.sort);
-  const columns: { column: SweepColumn; label: string }[] = [{ column: 'trial', label: 'Trial' }, ...detail.dimensions.map((d) => ({ column: `dim:${d}` as SweepColumn, label: d })), ...FIXED];
+  const columns: { column: SweepColumn; label: string }[] = [...LEADING, ...detail.dimensions.map((d) => ({ column: `dim:${d}` as SweepColumn, label: d })), ...TRAILING];
   const rows = sortRows(detail.rows, sort);
   const header = (c: { column: SweepColumn; label: string }) => {
     const active = sort.column === c.column;

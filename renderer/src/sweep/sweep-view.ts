@@ -11,7 +11,7 @@ export interface SweepSort {
 export type Cell = string | number | boolean | null;
 
 export function cellOf(row: SweepTrialRow, column: SweepColumn): Cell {
-  if (column.startsWith('dim:')) return row.values[column.slice(4)] ?? null;
+  if (column.startsWith('dim:')) return (row.values[column.slice(4)] as Cell | undefined) ?? null;
   return row[column as Exclude<SweepColumn, `dim:${string}`>] as Cell;
 }
 

@@ -31,7 +31,7 @@ export function settingsOf(form: TrainingForm): TrainingSettings {
   };
 }
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
+export function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <label className="form-field">
       <span>{label}</span>
