@@ -86,6 +86,9 @@ export class ProfilingBackend implements ComputeBackend {
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Tensor, B: Tensor, C: Tensor, accumulate: boolean): void {
     this.timed(`gemm ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${m}x${n}x${k}`, () => this.inner.gemm(transA, transB, m, n, k, A, B, C, accumulate));
   }
+  gemmBiasActivate(m: number, n: number, k: number, W: Tensor, B: Tensor, b: Tensor, A: Tensor, kind: ActivationKind, leak: number): void {
+    this.timed(`gemmBiasActivate ${kind} ${m}x${n}x${k}`, () => this.inner.gemmBiasActivate(m, n, k, W, B, b, A, kind, leak));
+  }
   gather(src: Tensor, map: IndexMap, dst: Tensor, count: number): void {
     this.timed(`gather ${map.sourceLength}->${map.length}`, () => this.inner.gather(src, map, dst, count));
   }

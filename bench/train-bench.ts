@@ -38,7 +38,6 @@ import { startSpinner } from './spinner';
 import { runOurs } from './systems/ours';
 import { RESULT_MARKER, type GpuReport, type SystemResult } from './systems/result';
 import { median } from './stepTimer';
-import { runTfjs } from './systems/tfjs';
 
 const argv = process.argv.slice(2);
 function option(name: string, fallback: string): string {
@@ -78,7 +77,8 @@ async function child(system: string, dataFile: string): Promise<void> {
     result = { system, description: backend.description, batch: BATCH, imagesPerSecond: 0, msPerStep: 0, runMs: [], stepsPerRun: 0, warmupMs: [], firstLoss: NaN, lastLoss: NaN, notes: [], gemm, peak };
     backend.dispose();
   } else if (system.startsWith('tfjs-')) {
-    result = await runTfjs(system === 'tfjs-wasm' ? 'wasm' : 'cpu', data, BATCH, LR, TIMING);
+    // Imported only when asked for: a machine that benches our backends alone needs no TensorFlow.js.
+    result = await (await import('./systems/tfjs')).runTfjs(system === 'tfjs-wasm' ? 'wasm' : 'cpu', data, BATCH, LR, TIMING);
   } else if (system === 'gpujs:webgl2') {
     result = await (await import('./webgl2/run')).runWebgl2(data, BATCH, LR, TIMING);
   } else {

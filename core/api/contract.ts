@@ -14,6 +14,7 @@
 import type { CompileResult } from '../graph/compile';
 import type { GraphFile } from '../graph/format';
 import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspection, VectorFormData } from './inspect';
+import type { LectureCheckData, LectureInstance, LectureWalkData } from './lecture';
 import type { ExportModelRequest, ExportModelResult, ImportedWeightsInfo, ImportModelResult } from './models';
 import type { RunDetail, RunImportResult, RunSummary } from './runs';
 import type { SweepDetail, SweepDimensionChoice, SweepSummary, StartSweepRequest } from './sweeps';
@@ -27,6 +28,7 @@ export type * from './runs';
 export type * from './inspect';
 export type * from './models';
 export type * from './sweeps';
+export type * from './lecture';
 
 /** Which program is showing the UI. */
 export type ShellKind = 'electron' | 'browser';
@@ -150,6 +152,10 @@ export interface WorkbenchCalls {
   gradientCheck(target: InspectTarget, nodeId: string, batchSize: number): GradientCheckResult;
   vectorForm(target: InspectTarget, nodeId: string, sample: number): VectorFormData;
   inspectNetwork(target: InspectTarget, sample: number): NetworkInspection;
+  /** Lecture mode: the vector form's equations in order, each with the engine's numbers for one instance. */
+  lectureWalk(target: InspectTarget, instance: LectureInstance): LectureWalkData;
+  /** Central differences in float64 against the gradient step `stepId` of the same walk shows. */
+  lectureCheck(target: InspectTarget, instance: LectureInstance, stepId: string): LectureCheckData;
 }
 
 /** Every event and the value it carries. */
@@ -214,6 +220,8 @@ export const CALL_NAMES = [
   'gradientCheck',
   'vectorForm',
   'inspectNetwork',
+  'lectureWalk',
+  'lectureCheck',
 ] as const satisfies readonly CallName[];
 
 export const EVENT_NAMES = ['onMenuCommand', 'onRecentFilesChanged', 'onTrainingEvent', 'onRunsChanged', 'onSweepChanged'] as const satisfies readonly EventName[];

@@ -7,6 +7,8 @@ export interface InspectTarget {
   graph: GraphFile;
   runId: number | null;
   data: DataSpec;
+  /** A checkpoint of the run other than the latest (a step of RunDetail.checkpointSteps). */
+  checkpointStep?: number | null;
 }
 
 export interface GradientProbeResult {

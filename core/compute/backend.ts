@@ -69,6 +69,13 @@ export interface ComputeBackend {
    */
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Tensor, B: Tensor, C: Tensor, accumulate: boolean): void;
 
+  /**
+   * A = sigma(W B + b 1^T): the affine layer's forward in one call (W m x k, B k x n, b m values,
+   * A m x n; no transposes). Equal to gemm, addBias and activate in turn (composedGemmBiasActivate);
+   * a backend may apply the bias and sigma while it writes each block of the product.
+   */
+  gemmBiasActivate(m: number, n: number, k: number, W: Tensor, B: Tensor, b: Tensor, A: Tensor, kind: ActivationKind, leak: number): void;
+
   /** For each of `count` instances: dst[i*map.length + j] = map[j] >= 0 ? src[i*map.sourceLength + map[j]] : 0. */
   gather(src: Tensor, map: IndexMap, dst: Tensor, count: number): void;
   /** The transpose of gather: dst[i*map.sourceLength + map[j]] += src[i*map.length + j]; dst is zeroed first unless accumulate. */
@@ -107,4 +114,11 @@ export interface BackendFactory {
   /** `description`, when given, says what would run (e.g. the GPU's renderer) before one is created. */
   available(): Promise<{ ok: true; description?: string } | { ok: false; reason: string }>;
   create(): Promise<ComputeBackend>;
+}
+
+/** gemmBiasActivate from the contract's separate operations (every backend's reference behaviour). */
+export function composedGemmBiasActivate(be: ComputeBackend, m: number, n: number, k: number, W: Tensor, B: Tensor, b: Tensor, A: Tensor, kind: ActivationKind, leak: number): void {
+  be.gemm(false, false, m, n, k, W, B, A, false);
+  be.addBias(A, b, m, n);
+  be.activate(kind, leak, A, A, m * n);
 }

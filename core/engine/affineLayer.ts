@@ -43,8 +43,8 @@ export class AffineLayer implements EngineLayer {
   phiPadZ: Tensor | null = null;
   /** The buffer phi(pad(Z^m)) is gathered into (null for the identity patch). */
   private readonly phiPadZBuffer: Tensor | null;
-  /** W^T dxi/dS (K x P*count); for the identity patch this is dxi/dz^m itself. Scratch in forwardR. */
-  private readonly dPhi: Tensor;
+  /** W^T dxi/dS (K x P*count) of the last backward; for the identity patch this is dxi/dz^m itself. Scratch in forwardR (Lecture mode reads it). */
+  readonly dPhi: Tensor;
   /** dxi/dvec(Z^m) (null for the identity patch). */
   private readonly dZin: Tensor | null;
   /** R{S} / R{Z_next} of the forward-mode pass. */
@@ -83,9 +83,7 @@ export class AffineLayer implements EngineLayer {
     const columns = this.patch.columnsPerInstance * count;
     const phiPadZ = this.patch.apply(Zin, this.phiPadZBuffer!, count);
     this.phiPadZ = phiPadZ;
-    be.gemm(false, false, this.outChannels, columns, this.patch.rows, this.W.value, phiPadZ, this.A, false);
-    be.addBias(this.A, this.b.value, this.outChannels, columns);
-    be.activate(this.activation, this.leak, this.A, this.A, this.outChannels * columns);
+    be.gemmBiasActivate(this.outChannels, columns, this.patch.rows, this.W.value, phiPadZ, this.b.value, this.A, this.activation, this.leak);
     return this.A;
   }
 

@@ -8,6 +8,7 @@ import { applyPreprocessing, checkPreprocessing, fitPreprocessing, type Preproce
 import { loadDataSource, type DataSourceSpec } from '../data/sources';
 import type { NetworkSpec } from '../graph/compile';
 import { InspectionError } from './inspectionNetwork';
+import type { UploadedImage } from '../api/lecture';
 
 export interface InspectionBatch {
   x: Float32Array;
@@ -45,6 +46,26 @@ export class InspectionDataCache {
     copyBatch(data, indices, x, labels);
     applyPreprocessing(p, x);
     return { x, labels, count: indices.length, indices: [...indices], classNames: data.classNames ?? null };
+  }
+
+  /**
+   * An uploaded image (DataImage's row-major, interleaved layout, raw 0..255) in the vec layout,
+   * preprocessed like the source's instances (`preprocessing`, or the default fitted on the source).
+   */
+  async image(spec: DataSourceSpec, network: NetworkSpec, image: UploadedImage, preprocessing: unknown | null): Promise<InspectionBatch> {
+    const { d, a, b } = network.input;
+    const { width, height, channels, pixels, label } = image ?? ({} as UploadedImage);
+    if (width !== b || height !== a || channels !== d)
+      throw new InspectionError(`the uploaded image is ${height}x${width} with ${channels} channel(s); the network's input is ${a}x${b} with ${d}: resize it first`);
+    if (!Array.isArray(pixels) || pixels.length !== a * b * d || !pixels.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      throw new InspectionError(`the uploaded image needs ${a * b * d} pixel values, got ${Array.isArray(pixels) ? pixels.length : typeof pixels}`);
+    if (!Number.isInteger(label) || label < 0 || label >= network.classes) throw new InspectionError(`the uploaded image's label ${label} is not one of the ${network.classes} classes`);
+    const x = new Float32Array(a * b * d);
+    for (let r = 0; r < a; r++)
+      for (let q = 0; q < b; q++) for (let c = 0; c < d; c++) x[c + d * (r + a * q)] = pixels[(r * width + q) * channels + c];
+    const p: Preprocessing = preprocessing ? checkPreprocessing(preprocessing, "the run's preprocessing", network.input) : this.defaultPreprocessing(await this.dataset(spec, network));
+    applyPreprocessing(p, x);
+    return { x, labels: Int32Array.of(label), count: 1, indices: [-1], classNames: null };
   }
 
   private readonly fitted = new WeakMap<Dataset, Preprocessing>();

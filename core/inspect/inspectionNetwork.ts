@@ -77,10 +77,19 @@ export function traceForward(network: Network, x: FloatArray, count: number): Fo
 /**
  * The backward pass after traceForward, from v = dxi/dz^{L+1} (the loss gradient, not divided by
  * the count, no regulariser): each layer's parameter gradient is the loss part dxi/dtheta summed
- * over the instances. `onLayer(m, dOut)` sees the tensor handed to layer m right after its
- * backward ran (for an affine layer it then holds dxi/dS^m, computed in place).
+ * over the instances. `onLayer(m, dOut, dIn)` sees the tensor handed to layer m right after its
+ * backward ran (for an affine layer it then holds dxi/dS^m, computed in place) and the one it
+ * returned (dxi/dZ^m, null for the first layer); `beforeLayer(m, dOut)` sees dxi/dZ^{m+1} before
+ * layer m may overwrite it.
  */
-export function traceBackward(network: Network, trace: ForwardTrace, labels: ArrayLike<number>, count: number, onLayer?: (m: number, dOut: Tensor) => void): number {
+export function traceBackward(
+  network: Network,
+  trace: ForwardTrace,
+  labels: ArrayLike<number>,
+  count: number,
+  onLayer?: (m: number, dOut: Tensor, dIn: Tensor | null) => void,
+  beforeLayer?: (m: number, dOut: Tensor) => void,
+): number {
   const be = network.backend;
   const z = trace.outputs[trace.outputs.length - 1];
   const v = new Float64Array(network.classes * count);
@@ -89,8 +98,9 @@ export function traceBackward(network: Network, trace: ForwardTrace, labels: Arr
   be.write(d, v);
   for (let m = network.layers.length - 1; m >= 0 && d; m--) {
     const dOut: Tensor = d;
+    beforeLayer?.(m, dOut);
     d = network.layers[m].backward(dOut, count, { inputGrad: m > 0, accumulate: false });
-    onLayer?.(m, dOut);
+    onLayer?.(m, dOut, d);
   }
   return sums.lossSum;
 }

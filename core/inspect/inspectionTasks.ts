@@ -10,6 +10,10 @@ import { checkLayerGradient, type LayerGradientCheck } from './gradientCheck';
 import { InspectionDataCache } from './inspectionData';
 import { buildInspectionNetwork, compileForInspection, type LayerParameterValues } from './inspectionNetwork';
 import { vectorFormView, type VectorFormView } from './vectorForm';
+import type { LectureInstance, LectureStepCheck, LectureWalk } from '../api/lecture';
+import { lectureWalk } from './lecture/lectureWalk';
+import { checkLectureStep } from './lecture/stepCheck';
+import type { NetworkSpec } from '../graph/compile';
 
 /** Instances a dead-ReLU count looks at. */
 export const DEAD_RELU_BATCH = 32;
@@ -25,7 +29,9 @@ interface TaskBase {
 export type InspectionTask =
   | (TaskBase & { kind: 'gradientCheck'; nodeId: string; batchSize: number })
   | (TaskBase & { kind: 'vectorForm'; nodeId: string; sample: number })
-  | (TaskBase & { kind: 'inspectNetwork'; sample: number });
+  | (TaskBase & { kind: 'inspectNetwork'; sample: number })
+  | (TaskBase & { kind: 'lecture'; instance: LectureInstance })
+  | (TaskBase & { kind: 'lectureCheck'; instance: LectureInstance; stepId: string });
 
 export interface NetworkInspectionResult {
   sample: number;
@@ -40,7 +46,23 @@ export type InspectionResult<T extends InspectionTask> = T extends { kind: 'grad
   ? LayerGradientCheck & { ms: number }
   : T extends { kind: 'vectorForm' }
     ? VectorFormView & { sample: number }
-    : NetworkInspectionResult;
+    : T extends { kind: 'lecture' }
+      ? LectureWalk & { instance: string }
+      : T extends { kind: 'lectureCheck' }
+        ? LectureStepCheck & { ms: number }
+        : NetworkInspectionResult;
+
+/** The instance's values and label, and how the UI names it. */
+async function lectureInstance(cache: InspectionDataCache, task: TaskBase & { instance: LectureInstance }, spec: NetworkSpec) {
+  const instance = task.instance;
+  if (instance?.kind === 'image') {
+    const batch = await cache.image(task.data, spec, instance, task.preprocessing);
+    return { batch, name: `uploaded image${instance.name ? ` ${instance.name}` : ''}, label ${instance.label}` };
+  }
+  const index = Number(instance?.index);
+  const batch = await cache.batch(task.data, spec, [index], task.preprocessing);
+  return { batch, name: `training instance ${index}, label ${batch.labels[0]}${batch.classNames ? ` (${batch.classNames[batch.labels[0]]})` : ''}` };
+}
 
 export async function runInspectionTask(cache: InspectionDataCache, task: InspectionTask): Promise<unknown> {
   const started = performance.now();
@@ -71,6 +93,17 @@ export async function runInspectionTask(cache: InspectionDataCache, task: Inspec
         deadUnits: deadReluUnits(network, many.x, DEAD_RELU_BATCH),
         filters: spec.layers.filter((l) => l.kind === 'conv').map((l) => convFilters(network, l.nodeId)),
       } satisfies NetworkInspectionResult;
+    }
+    case 'lecture': {
+      const { batch, name } = await lectureInstance(cache, task, spec);
+      const network = buildInspectionNetwork(spec, 1, task.weights);
+      return { ...lectureWalk(network, batch.x, batch.labels[0], task.graph.name), instance: name };
+    }
+    case 'lectureCheck': {
+      const { batch } = await lectureInstance(cache, task, spec);
+      const network = buildInspectionNetwork(spec, 1, task.weights);
+      const walk = lectureWalk(network, batch.x, batch.labels[0], task.graph.name);
+      return { ...checkLectureStep(network, batch.x, batch.labels[0], walk, task.stepId), ms: performance.now() - started };
     }
     default:
       throw new Error(`unknown inspection ${(task as { kind: string }).kind}`);

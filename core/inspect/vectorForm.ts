@@ -19,6 +19,7 @@ import type { Network } from '../engine/network';
 import type { AffineLayer } from '../engine/affineLayer';
 import type { LayerSpec } from '../graph/compile';
 import { InspectionError, layerIndex, traceBackward, traceForward } from './inspectionNetwork';
+import { gather } from './lecture/lectureMatrices';
 
 export interface Matrix {
   rows: number;
@@ -53,12 +54,6 @@ export interface VectorFormView {
 function matrix(rows: number, cols: number, values: ArrayLike<number>): Matrix {
   if (values.length !== rows * cols) throw new Error(`vector form: ${rows}x${cols} needs ${rows * cols} values, got ${values.length}`);
   return { rows, cols, values: Array.from(values) };
-}
-
-function gather(source: ArrayLike<number>, map: Int32Array): Float64Array {
-  const out = new Float64Array(map.length);
-  for (let j = 0; j < map.length; j++) out[j] = map[j] >= 0 ? source[map[j]] : 0;
-  return out;
 }
 
 /** The view for conv node `nodeId` on one instance x (preprocessed, vec layout) with its label. */

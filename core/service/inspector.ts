@@ -3,7 +3,7 @@
  * worker thread, core/inspect) and the gradient flow of a run (from the store). Inspections use a
  * run's latest checkpoint and preprocessing, or the He initialisation of seed 1 without a run.
  */
-import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspection, VectorFormData } from '../api/contract';
+import type { GradientCheckResult, GradientFlowData, InspectTarget, LectureCheckData, LectureInstance, LectureWalkData, NetworkInspection, VectorFormData } from '../api/contract';
 import type { DataSourceSpec } from '../data/sources';
 import { parseGraph, parseGraphText } from '../graph/parse';
 import { gradientFlow } from '../inspect/gradientFlow';
@@ -27,11 +27,17 @@ export class Inspector {
     this.worker.close();
   }
 
-  private weights(runId: number | null): Weights {
+  /** The run's checkpoint at `step` (the latest when null). */
+  private weights(runId: number | null, step: number | null = null): Weights {
     if (runId === null || runId === undefined) return { weights: null, preprocessing: null, description: 'He initialisation, seed 1 (no run chosen)' };
     const run = this.workspace.runs.get(runId);
     if (!run) throw new Error(`no run with id ${runId} in this workspace`);
-    const stored = this.workspace.checkpoints.latest(runId);
+    let stored = this.workspace.checkpoints.latest(runId);
+    if (step !== null && step !== undefined) {
+      const info = this.workspace.checkpoints.list(runId).find((c) => c.step === step);
+      if (!info) throw new Error(`run "${run.name}" has no checkpoint at step ${step}`);
+      stored = this.workspace.checkpoints.get(info.id);
+    }
     const preprocessing = (run.hyperParameters as { preprocessing?: unknown }).preprocessing ?? null;
     if (!stored) return { weights: null, preprocessing, description: `run "${run.name}" has no checkpoint yet: He initialisation, seed 1` };
     const checkpoint = decodeTrainerCheckpoint(stored);
@@ -42,7 +48,7 @@ export class Inspector {
     if (!target || typeof target !== 'object') throw new Error('inspection: give {graph, runId, data}');
     const graph = parseGraph(target.graph);
     compileForInspection(graph); // a graph with errors is refused here, before the worker
-    const { weights, preprocessing, description } = this.weights(target.runId);
+    const { weights, preprocessing, description } = this.weights(target.runId, target.checkpointStep ?? null);
     return { task: { graph, weights, preprocessing, data: target.data as DataSourceSpec }, description };
   }
 
@@ -59,6 +65,16 @@ export class Inspector {
   async inspectNetwork(target: InspectTarget, sample: number): Promise<NetworkInspection> {
     const { task, description } = this.base(target);
     return { ...(await this.worker.run({ ...task, kind: 'inspectNetwork', sample })), weights: description };
+  }
+
+  async lectureWalk(target: InspectTarget, instance: LectureInstance): Promise<LectureWalkData> {
+    const { task, description } = this.base(target);
+    return { ...(await this.worker.run({ ...task, kind: 'lecture', instance })), weights: description };
+  }
+
+  async lectureCheck(target: InspectTarget, instance: LectureInstance, stepId: string): Promise<LectureCheckData> {
+    const { task } = this.base(target);
+    return this.worker.run({ ...task, kind: 'lectureCheck', instance, stepId: String(stepId) });
   }
 
   gradientFlow(runId: number): GradientFlowData {

@@ -110,6 +110,8 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
     gradientCheck: (target, nodeId, batchSize) => need(inspector, 'gradientCheck').gradientCheck(target, nodeId, batchSize),
     vectorForm: (target, nodeId, sample) => need(inspector, 'vectorForm').vectorForm(target, nodeId, sample),
     inspectNetwork: (target, sample) => need(inspector, 'inspectNetwork').inspectNetwork(target, sample),
+    lectureWalk: (target, instance) => need(inspector, 'lectureWalk').lectureWalk(target, instance),
+    lectureCheck: (target, instance, stepId) => need(inspector, 'lectureCheck').lectureCheck(target, instance, stepId),
     appInfo: (): AppInfo => ({
       name: 'CNN Workbench',
       version: options.version,

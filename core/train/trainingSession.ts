@@ -1,13 +1,13 @@
 /**
- * Starts a training run in a worker thread and gives the caller its controls and events.
- * The caller's thread only receives messages, so it stays responsive (and can write to the store).
+ * Starts a training run in a worker (a thread, or a process of its own: trainingHost.ts) and gives
+ * the caller its controls and events. The caller's thread only receives messages, so it stays
+ * responsive (and can write to the store).
  */
-import { Worker } from 'node:worker_threads';
-import { workerEntryUrl } from '../workers/workerEntry';
 import type { StoredParameter } from './checkpoint';
 import type { TrainingEvent } from './events';
 import type { TrainingRequest } from './prepare';
 import type { TrainingOutcome } from './trainer';
+import { startTrainingHost, trainingHostKind, type TrainingHostKind } from './trainingHost';
 import type { ParentToWorker, PreparedInfo, WorkerToParent } from './trainingMessages';
 
 export interface TrainingSessionHandlers {
@@ -29,12 +29,12 @@ export interface TrainingSession {
   readonly done: Promise<TrainingSessionResult>;
 }
 
-export function startTrainingSession(request: TrainingRequest, handlers: TrainingSessionHandlers = {}): TrainingSession {
-  const worker = new Worker(workerEntryUrl(new URL('./trainingWorker.bootstrap.mjs', import.meta.url), 'trainingWorker.js'));
-  const send = (message: ParentToWorker) => worker.postMessage(message);
+export function startTrainingSession(request: TrainingRequest, handlers: TrainingSessionHandlers = {}, hostKind: TrainingHostKind = trainingHostKind(request.backend)): TrainingSession {
+  const worker = startTrainingHost(hostKind);
+  const send = (message: ParentToWorker) => worker.post(message);
   let info: PreparedInfo | null = null;
   const done = new Promise<TrainingSessionResult>((resolve, reject) => {
-    worker.on('message', (message: WorkerToParent) => {
+    worker.onMessage((message: WorkerToParent) => {
       switch (message.type) {
         case 'prepared':
           info = message.info;
@@ -45,16 +45,16 @@ export function startTrainingSession(request: TrainingRequest, handlers: Trainin
           break;
         case 'done':
           resolve({ outcome: message.outcome, finalParameters: message.finalParameters, info: info! });
-          void worker.terminate();
+          worker.terminate();
           break;
         case 'error':
           reject(new Error(message.message));
-          void worker.terminate();
+          worker.terminate();
           break;
       }
     });
-    worker.on('error', reject);
-    worker.on('exit', (code) => reject(new Error(`the training worker exited (code ${code}) before finishing`)));
+    worker.onError(reject);
+    worker.onExit((code) => reject(new Error(`the training worker exited (code ${code}) before finishing`)));
   });
   send({ type: 'start', request });
   return { pause: () => send({ type: 'pause' }), resume: () => send({ type: 'resume' }), stop: () => send({ type: 'stop' }), done };

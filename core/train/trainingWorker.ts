@@ -1,19 +1,19 @@
 /**
- * The worker-thread side of a training run: prepares it from the request, runs the trainer and
- * posts every event to the thread that started it, which stays free (a UI never freezes).
+ * The worker side of a training run (a worker thread, or a process of its own: trainingHost.ts):
+ * prepares it from the request, runs the trainer and posts every event to whoever started it,
+ * which stays free (a UI never freezes).
  */
-import { parentPort } from 'node:worker_threads';
+import { hostPort } from '../workers/hostPort';
 import type { TrainingEvent } from './events';
 import { prepareTraining, type TrainingRequest } from './prepare';
 import type { Trainer } from './trainer';
 import type { WorkerToParent, ParentToWorker } from './trainingMessages';
 
-const port = parentPort;
-if (!port) throw new Error('trainingWorker.ts must run in a worker thread');
+const port = hostPort();
 
 let trainer: Trainer | null = null;
 let pending: 'pause' | 'stop' | null = null;
-const post = (message: WorkerToParent) => port.postMessage(message);
+const post = (message: WorkerToParent) => port.post(message);
 
 async function start(request: TrainingRequest): Promise<void> {
   try {
@@ -41,7 +41,8 @@ async function start(request: TrainingRequest): Promise<void> {
   }
 }
 
-port.on('message', (message: ParentToWorker) => {
+port.onMessage((received) => {
+  const message = received as ParentToWorker;
   switch (message.type) {
     case 'start':
       void start(message.request);

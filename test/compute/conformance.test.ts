@@ -175,6 +175,29 @@ describe.each(availability)('compute backend $label', ({ factory, status }) => {
     expectClose(out, rOut);
   });
 
+  // Small and odd; big enough for threads (columns shared); k beyond one packed block (256); k-split.
+  for (const [m, n, k] of [
+    [7, 13, 5],
+    [32, 2300, 25],
+    [16, 1030, 300],
+    [8, 20, 4000],
+  ]) {
+    for (const kind of ACTIVATION_KINDS) {
+      it(`gemmBiasActivate ${kind} ${m}x${n}x${k} equals gemm, addBias and activate`, () => {
+        const [W, rW] = randomPair(m * k);
+        const [B, rB] = randomPair(k * n);
+        const [bias, rBias] = randomPair(m);
+        // A is longer than m*n: the tail must stay untouched.
+        const [A, rA] = randomPair(m * n + 3);
+        backend.gemmBiasActivate(m, n, k, W, B, bias, A, kind, 0.07);
+        ref.gemm(false, false, m, n, k, rW, rB, rA, false);
+        ref.addBias(rA, rBias, m, n);
+        ref.activate(kind, 0.07, rA, rA, m * n);
+        expectClose(A, rA, 1e-6 * Math.sqrt(k) + TOLERANCE);
+      });
+    }
+  }
+
   for (const n of [7, 70001]) {
     it(`fill, copy, axpby and dot over ${n} values`, () => {
       const [x, rx] = randomPair(n + 2);

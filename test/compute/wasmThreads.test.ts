@@ -93,4 +93,26 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
       expect(worst, `${m}x${n}x${k}`).toBeLessThan(1e-4);
     }
   });
+
+  it('fuses bias and activation into the GEMM write-back with bit-identical results', () => {
+    // Threads sharing columns, rows, one thread, k over two packed blocks; every activation.
+    for (const [m, n, k] of [
+      [32, 3001, 25],
+      [403, 12, 70],
+      [13, 7, 5],
+      [16, 700, 300],
+    ])
+      for (const kind of ['relu', 'leaky_relu', 'tanh', 'sigmoid', 'linear'] as const) {
+        const values = Float32Array.from({ length: Math.max(m * k, k * n) }, (_, j) => Math.sin(j) * 0.3);
+        const [W, B, b, fused, separate] = [m * k, k * n, m, m * n, m * n].map((length) => pooled.allocate(length));
+        pooled.write(W, values.subarray(0, m * k));
+        pooled.write(B, values.subarray(0, k * n));
+        pooled.write(b, values.subarray(7, 7 + m));
+        pooled.gemmBiasActivate(m, n, k, W, B, b, fused, kind, 0.1);
+        pooled.fuse.biasActivate = false;
+        pooled.gemmBiasActivate(m, n, k, W, B, b, separate, kind, 0.1);
+        pooled.fuse.biasActivate = true;
+        expect(Buffer.from(pooled.read(fused).buffer).equals(Buffer.from(pooled.read(separate).buffer)), `${kind} ${m}x${n}x${k}`).toBe(true);
+      }
+  });
 });

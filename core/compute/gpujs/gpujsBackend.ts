@@ -9,7 +9,7 @@
  */
 import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import type { ActivationKind } from '../../graph/format';
-import type { BackendFactory, ComputeBackend, IndexMap, IndexTensor, Tensor } from '../backend';
+import { composedGemmBiasActivate, type BackendFactory, type ComputeBackend, type IndexMap, type IndexTensor, type Tensor } from '../backend';
 import { detectGpujsMode, glContextProblem, kernelMode, type GlContextLike, type GpujsMode } from './gpujsMode';
 import { invertIndexMap } from './inverseMap';
 import * as defaultSources from './kernelSources';
@@ -339,6 +339,10 @@ export class GpujsBackend implements ComputeBackend {
       keep,
     });
     this.assign(d, kernel(T(src).value, m.offsets, m.entries, old));
+  }
+
+  gemmBiasActivate(m: number, n: number, k: number, W: Tensor, B: Tensor, b: Tensor, A: Tensor, kind: ActivationKind, leak: number): void {
+    composedGemmBiasActivate(this, m, n, k, W, B, b, A, kind, leak);
   }
 
   addBias(S: Tensor, b: Tensor, rows: number, cols: number): void {

@@ -3,7 +3,7 @@
  * reference (the oracle every other backend is tested against); in float32 it is the baseline.
  */
 import type { ActivationKind } from '../../graph/format';
-import type { ComputeBackend, DType, FloatArray, IndexMap, IndexTensor, Tensor } from '../backend';
+import { composedGemmBiasActivate, type ComputeBackend, type DType, type FloatArray, type IndexMap, type IndexTensor, type Tensor } from '../backend';
 
 class ArrayTensor implements Tensor {
   constructor(readonly data: FloatArray) {}
@@ -138,6 +138,10 @@ export class TypedArrayBackend implements ComputeBackend {
         if (to >= 0) d[dOff + to] += s[sOff + j];
       }
     }
+  }
+
+  gemmBiasActivate(m: number, n: number, k: number, W: Tensor, B: Tensor, b: Tensor, A: Tensor, kind: ActivationKind, leak: number): void {
+    composedGemmBiasActivate(this, m, n, k, W, B, b, A, kind, leak);
   }
 
   addBias(S: Tensor, b: Tensor, rows: number, cols: number): void {

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ActivationKind } from '../../graph/format';
-import type { BackendFactory, ComputeBackend, IndexMap, IndexTensor, Tensor } from '../backend';
+import { composedGemmBiasActivate, type BackendFactory, type ComputeBackend, type IndexMap, type IndexTensor, type Tensor } from '../backend';
 import { Arena } from './arena';
 import { KERNEL_NAMES, MAXIMUM_PAGES, RESERVED_BYTES, kernelsUnavailableReason, loadKernelModule, type KernelExports, type KernelName } from './kernelModule';
 import { GemmAxis, splitGemm, type GemmSplit } from './gemmSplit';
@@ -22,6 +22,9 @@ const CHUNKS_PER_THREAD = 4;
 if (CHUNKS_PER_THREAD > ROWS_PER_THREAD) throw new Error('wasm-simd: more chunks per thread than argument rows');
 
 const ACTIVATION_CODE: Record<ActivationKind, number> = { relu: 0, leaky_relu: 1, tanh: 2, sigmoid: 3, linear: 4 };
+/** The write-back mode of assembly/gemm.ts (FINISH_BIAS_ACTIVATE) and its descriptor's size. */
+const FINISH_BIAS_ACTIVATE = 1;
+const FINISH_BYTES = 16;
 
 class WasmTensor implements Tensor {
   /** For an argmax tensor: the pooling it last recorded (so its backward can split instances). */
@@ -77,6 +80,13 @@ export class WasmSimdBackend implements ComputeBackend {
   private readonly splits = new Map<string, GemmSplit>();
   /** The shared chunk counter of gemmShared (one i32). */
   private readonly counter: number;
+  /** The write-back descriptor of gemmBiasActivate (see assembly/gemm.ts). */
+  private readonly finish: number;
+  /**
+   * Whether gemmBiasActivate applies b and sigma in the GEMM's write-back (true) or runs the
+   * contract's separate operations (false: bench/fusion-bench.ts's before/after).
+   */
+  readonly fuse = { biasActivate: true };
 
   private constructor(
     private readonly arena: Arena,
@@ -86,6 +96,7 @@ export class WasmSimdBackend implements ComputeBackend {
   ) {
     this.description = `wasm simd128${fused ? ' + relaxed fma' : ''}, ${pool.threads} thread${pool.threads === 1 ? '' : 's'}`;
     this.counter = arena.allocate(4);
+    this.finish = arena.allocate(FINISH_BYTES);
     for (let t = 0; t < pool.threads; t++) {
       this.scratch.push({ Ap: arena.allocate(PACK_A_FLOATS * 4), Bp: arena.allocate(PACK_B_FLOATS * 4), tile: arena.allocate(TILE_FLOATS * 4) });
     }
@@ -222,18 +233,42 @@ export class WasmSimdBackend implements ComputeBackend {
     return this.kernels.dot(ptrOf(x), ptrOf(y), n);
   }
 
-  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Tensor, B: Tensor, C: Tensor, accumulate: boolean): void {
-    if (m === 0 || n === 0) return;
+  private split(m: number, n: number, k: number): GemmSplit {
     const key = `${m},${n},${k}`;
     let split = this.splits.get(key);
     if (!split) {
       split = splitGemm(m, n, k, this.pool.threads);
       this.splits.set(key, split);
     }
+    return split;
+  }
+
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Tensor, B: Tensor, C: Tensor, accumulate: boolean): void {
+    this.runGemm(transA, transB, m, n, k, A, B, C, accumulate, 0);
+  }
+
+  gemmBiasActivate(m: number, n: number, k: number, W: Tensor, B: Tensor, b: Tensor, A: Tensor, kind: ActivationKind, leak: number): void {
+    // A k-split product is only complete after its partials are summed: no tile is final before.
+    if (!this.fuse.biasActivate || k === 0 || m === 0 || n === 0 || this.split(m, n, k).axis === GemmAxis.Inner) {
+      composedGemmBiasActivate(this, m, n, k, W, B, b, A, kind, leak);
+      return;
+    }
+    const i32 = this.arena.i32();
+    const at = this.finish >> 2;
+    i32[at] = FINISH_BIAS_ACTIVATE;
+    i32[at + 1] = ACTIVATION_CODE[kind];
+    this.arena.f32()[at + 2] = leak;
+    i32[at + 3] = ptrOf(b);
+    this.runGemm(false, false, m, n, k, W, B, A, false, this.finish);
+  }
+
+  private runGemm(transA: boolean, transB: boolean, m: number, n: number, k: number, A: Tensor, B: Tensor, C: Tensor, accumulate: boolean, finish: number): void {
+    if (m === 0 || n === 0) return;
+    const split = this.split(m, n, k);
     const a = this.pool.args;
     if (split.axis === 'none') {
       const s = this.scratch[0];
-      this.kernels.gemmBlock(transA ? 1 : 0, transB ? 1 : 0, m, n, k, ptrOf(A), ptrOf(B), ptrOf(C), m, accumulate ? 1 : 0, 0, m, 0, n, 0, k, s.Ap, s.Bp, s.tile);
+      this.kernels.gemmBlock(transA ? 1 : 0, transB ? 1 : 0, m, n, k, ptrOf(A), ptrOf(B), ptrOf(C), m, accumulate ? 1 : 0, 0, m, 0, n, 0, k, s.Ap, s.Bp, s.tile, finish);
       return;
     }
     const threads = this.pool.threads;
@@ -256,12 +291,11 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 9] = split.axis;
       a[r + 10] = split.chunk;
       a[r + 11] = this.counter;
-      a[r + 12] = t;
+      a[r + 12] = finish;
       a[r + 13] = byK ? this.partials : 0;
       a[r + 14] = s.Ap;
       a[r + 15] = s.Bp;
       a[r + 16] = s.tile;
-      a[r + 17] = threads;
     }
     this.pool.dispatch('gemmShared', threads);
     if (byK) {

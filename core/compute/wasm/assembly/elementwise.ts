@@ -67,6 +67,17 @@ export function rowSum(S: usize, out: usize, rows: i32, cols: i32, accumulate: b
   }
 }
 
+// sigma(s) for one value, as activate computes it.
+// @ts-ignore: decorator
+@inline
+export function activateValue(kind: i32, leak: f32, s: f32): f32 {
+  if (kind == 0) return s > 0 ? s : 0;
+  if (kind == 1) return s > 0 ? s : leak * s;
+  if (kind == 2) return Mathf.tanh(s);
+  if (kind == 3) return <f32>1 / (<f32>1 + Mathf.exp(-s));
+  return s;
+}
+
 export function activate(kind: i32, leak: f32, S: usize, A: usize, n: i32): void {
   let j = 0;
   if (kind == 0) {

@@ -4,12 +4,18 @@
 // Each call computes the block rows [m0, m1) x cols [n0, n1) over the inner range [k0, k1);
 // the caller (one per thread) supplies its own packing buffers Ap (MC*KC floats),
 // Bp (KC*NC floats) and tile (MR*NR floats).
+// `finish` (0 or a descriptor in memory) says what happens to each finished tile beyond C (+)= it,
+// while the tile is still in L1: FINISH_BIAS_ACTIVATE [mode i32, act i32, leak f32, bias i32]
+// makes it C = sigma(C + b 1^T) on the last k block (the affine layer's S and Z_next in one pass).
+
+import { activateValue } from './elementwise';
 
 export const MR: i32 = 8;
 export const NR: i32 = 4;
 export const KC: i32 = 256;
 export const MC: i32 = 128;
 export const NC: i32 = 512;
+export const FINISH_BIAS_ACTIVATE: i32 = 1;
 
 // Packs op(A)[i0 .. i0+mc, p0 .. p0+kc) into panels of MR rows: panel-major, then t, then row.
 function packA(transA: bool, A: usize, m: i32, k: i32, i0: i32, mc: i32, p0: i32, kc: i32, Ap: usize): void {
@@ -184,10 +190,44 @@ function microKernel(kc: i32, ap: usize, bp: usize, C: usize, ldc: i32, row: i32
   }
 }
 
+// C[row .. row+rows, col .. col+cols) = sigma(C + b): the same operations as addBias and activate.
+function biasActivateTile(finish: usize, C: usize, ldc: i32, row: i32, col: i32, rows: i32, cols: i32): void {
+  const act = load<i32>(finish, 4);
+  const leak = load<f32>(finish, 8);
+  const bias = <usize>load<i32>(finish, 12) + (<usize>row << 2);
+  if (rows == MR && act <= 1) {
+    const b0 = v128.load(bias);
+    const b1 = v128.load(bias, 16);
+    const zero = f32x4.splat(0);
+    const vl = f32x4.splat(leak);
+    for (let j = 0; j < cols; j++) {
+      const p = C + (<usize>(row + ldc * (col + j)) << 2);
+      const s0 = f32x4.add(v128.load(p), b0);
+      const s1 = f32x4.add(v128.load(p, 16), b1);
+      if (act == 0) {
+        v128.store(p, v128.and(s0, f32x4.gt(s0, zero)));
+        v128.store(p, v128.and(s1, f32x4.gt(s1, zero)), 16);
+      } else {
+        v128.store(p, v128.bitselect(s0, f32x4.mul(s0, vl), f32x4.gt(s0, zero)));
+        v128.store(p, v128.bitselect(s1, f32x4.mul(s1, vl), f32x4.gt(s1, zero)), 16);
+      }
+    }
+    return;
+  }
+  for (let j = 0; j < cols; j++) {
+    const p = C + (<usize>(row + ldc * (col + j)) << 2);
+    for (let r = 0; r < rows; r++) {
+      const at = p + (<usize>r << 2);
+      store<f32>(at, activateValue(act, leak, load<f32>(at) + load<f32>(bias + (<usize>r << 2))));
+    }
+  }
+}
+
 export function gemmBlock(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, A: usize, B: usize, C: usize, ldc: i32, accumulate: bool,
-  m0: i32, m1: i32, n0: i32, n1: i32, k0: i32, k1: i32, Ap: usize, Bp: usize, tile: usize,
+  m0: i32, m1: i32, n0: i32, n1: i32, k0: i32, k1: i32, Ap: usize, Bp: usize, tile: usize, finish: usize,
 ): void {
+  const mode = finish ? load<i32>(finish) : 0;
   if (k1 <= k0) {
     if (!accumulate) {
       for (let c = n0; c < n1; c++) memory.fill(C + (<usize>(m0 + ldc * c) << 2), 0, <usize>(m1 - m0) << 2);
@@ -199,6 +239,7 @@ export function gemmBlock(
     for (let pc = k0; pc < k1; pc += KC) {
       const kc = min(KC, k1 - pc);
       const acc = accumulate || pc > k0;
+      const finishTiles = mode == FINISH_BIAS_ACTIVATE && pc + kc >= k1;
       packB(transB, B, n, k, jc, nc, pc, kc, Bp);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = min(MC, m1 - ic);
@@ -207,7 +248,9 @@ export function gemmBlock(
           const bp = Bp + (<usize>(jr * kc) << 2);
           const cols = min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
-            microKernel(kc, Ap + (<usize>(ir * kc) << 2), bp, C, ldc, ic + ir, jc + jr, min(MR, mc - ir), cols, acc, tile);
+            const rows = min(MR, mc - ir);
+            microKernel(kc, Ap + (<usize>(ir * kc) << 2), bp, C, ldc, ic + ir, jc + jr, rows, cols, acc, tile);
+            if (finishTiles) biasActivateTile(finish, C, ldc, ic + ir, jc + jr, rows, cols);
           }
         }
       }
@@ -223,7 +266,7 @@ export function gemmBlock(
 // result does not depend on who took what either.
 export function gemmShared(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, A: usize, B: usize, C: usize, accumulate: bool,
-  axis: i32, chunk: i32, counter: usize, thread: i32, partial: usize, Ap: usize, Bp: usize, tile: usize, threads: i32,
+  axis: i32, chunk: i32, counter: usize, finish: usize, partial: usize, Ap: usize, Bp: usize, tile: usize,
 ): void {
   if (axis == 2) {
     const chunks = (k + chunk - 1) / chunk;
@@ -231,7 +274,7 @@ export function gemmShared(
       const j = atomic.add<i32>(counter, 1);
       if (j >= chunks) break;
       const k0 = j * chunk;
-      gemmBlock(transA, transB, m, n, k, A, B, partial + ((<usize>j * <usize>(m * n)) << 2), m, false, 0, m, 0, n, k0, min(k, k0 + chunk), Ap, Bp, tile);
+      gemmBlock(transA, transB, m, n, k, A, B, partial + ((<usize>j * <usize>(m * n)) << 2), m, false, 0, m, 0, n, k0, min(k, k0 + chunk), Ap, Bp, tile, 0);
     }
     return;
   }
@@ -240,8 +283,8 @@ export function gemmShared(
     const s0 = atomic.add<i32>(counter, chunk);
     if (s0 >= size) break;
     const s1 = min(size, s0 + chunk);
-    if (axis == 0) gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, 0, m, s0, s1, 0, k, Ap, Bp, tile);
-    else gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, s0, s1, 0, n, 0, k, Ap, Bp, tile);
+    if (axis == 0) gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, 0, m, s0, s1, 0, k, Ap, Bp, tile, finish);
+    else gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, s0, s1, 0, n, 0, k, Ap, Bp, tile, finish);
   }
 }
 
