@@ -1,5 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, type KeyboardEvent } from 'react';
+import { useStore } from 'zustand';
+import { explainedNode, lectureStore } from '../lecture/lecture-store';
 import { formatShape } from '../../../core/graph/shape';
 import { NodeInspectBadges } from '../inspect/NodeInspectBadges';
 import { NodeTrainingView } from '../inspect/NodeTrainingView';
@@ -21,11 +23,12 @@ function LayerNodeView({ id, selected, sourcePosition = Position.Bottom, targetP
   const summary = useEditor((s) => s.compiled.nodes[id]);
   const errors = useEditor((s) => s.compiled.errors).filter((e) => e.nodeId === id);
   const connectFrom = useEditor((s) => s.connectFrom);
+  const explained = useStore(lectureStore, (s) => explainedNode(s) === id);
   if (!node) return null;
   const kind = KIND_LABEL[node.kind] ?? node.kind;
   const invalid = errors.length > 0;
   return (
-    <div className={`layer-node kind-${node.kind}${selected ? ' selected' : ''}${invalid ? ' invalid' : ''}`} data-node-id={id}>
+    <div className={`layer-node kind-${node.kind}${selected ? ' selected' : ''}${invalid ? ' invalid' : ''}${explained ? ' explained' : ''}`} data-node-id={id} data-explained={explained || undefined}>
       {node.kind !== 'input' && (
         <Handle
           type="target"

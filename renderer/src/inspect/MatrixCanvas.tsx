@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type MouseEvent } from 'react';
 
 /** Diverging colours: blue for negative, white for 0, red for positive, scaled by the largest |value|. */
 function colour(v: number, maxAbs: number): [number, number, number] {
@@ -18,13 +18,17 @@ interface MatrixCanvasProps {
   highlight?: readonly [number, number][];
   /** Column drawn outlined. */
   highlightColumn?: number | null;
+  /** Row drawn outlined. */
+  highlightRow?: number | null;
   onHoverColumn?: (c: number | null) => void;
+  /** The entry under the pointer (row, col), or null when it leaves. */
+  onHoverCell?: (cell: [number, number] | null) => void;
   label: string;
   grey?: boolean;
 }
 
 /** A matrix (or one channel of an image) as pixels, one cell per pixel, scaled by CSS. */
-export function MatrixCanvas({ rows, cols, at, width, height, highlight, highlightColumn, onHoverColumn, label, grey }: MatrixCanvasProps) {
+export function MatrixCanvas({ rows, cols, at, width, height, highlight, highlightColumn, highlightRow, onHoverColumn, onHoverCell, label, grey }: MatrixCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -55,8 +59,16 @@ export function MatrixCanvas({ rows, cols, at, width, height, highlight, highlig
     const mark = (r: number, c: number) => image.data.set([255, 214, 0, 255], 4 * (r * cols + c));
     for (const [r, c] of highlight ?? []) if (r >= 0 && r < rows && c >= 0 && c < cols) mark(r, c);
     if (highlightColumn !== null && highlightColumn !== undefined) for (let r = 0; r < rows; r++) image.data.set([0, 0, 0, 255], 4 * (r * cols + highlightColumn));
+    if (highlightRow !== null && highlightRow !== undefined && highlightRow < rows) for (let c = 0; c < cols; c++) image.data.set([0, 0, 0, 255], 4 * (highlightRow * cols + c));
     ctx.putImageData(image, 0, 0);
-  }, [rows, cols, at, highlight, highlightColumn, grey]);
+  }, [rows, cols, at, highlight, highlightColumn, highlightRow, grey]);
+  const cellAt = (e: MouseEvent<HTMLCanvasElement>): [number, number] => {
+    // The drawing is the content box: inside the border.
+    const canvas = e.currentTarget;
+    const box = canvas.getBoundingClientRect();
+    const clamp = (v: number, n: number) => Math.min(n - 1, Math.max(0, Math.floor(v * n)));
+    return [clamp((e.clientY - box.top - canvas.clientTop) / canvas.clientHeight, rows), clamp((e.clientX - box.left - canvas.clientLeft) / canvas.clientWidth, cols)];
+  };
   return (
     <canvas
       ref={ref}
@@ -64,14 +76,22 @@ export function MatrixCanvas({ rows, cols, at, width, height, highlight, highlig
       aria-label={label}
       style={{ width, height }}
       onMouseMove={
-        onHoverColumn
+        onHoverColumn || onHoverCell
           ? (e) => {
-              const box = e.currentTarget.getBoundingClientRect();
-              onHoverColumn(Math.min(cols - 1, Math.max(0, Math.floor(((e.clientX - box.left) / box.width) * cols))));
+              const [r, c] = cellAt(e);
+              onHoverColumn?.(c);
+              onHoverCell?.([r, c]);
             }
           : undefined
       }
-      onMouseLeave={onHoverColumn ? () => onHoverColumn(null) : undefined}
+      onMouseLeave={
+        onHoverColumn || onHoverCell
+          ? () => {
+              onHoverColumn?.(null);
+              onHoverCell?.(null);
+            }
+          : undefined
+      }
     />
   );
 }

@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { api } from '../api/workbench-api';
 import { ActivationsPanel } from '../inspect/ActivationsPanel';
 import { GradientsPanel } from '../inspect/GradientsPanel';
+import { LecturePanel } from '../lecture/LecturePanel';
 import { startLiveInspection } from '../inspect/live-inspection';
 import { RunsPanel } from '../runs/RunsPanel';
 import { SweepPanel } from '../sweep/SweepPanel';
@@ -16,6 +17,7 @@ const TABS: { id: DockTab; label: string }[] = [
   { id: 'gradients', label: 'Gradients' },
   { id: 'activations', label: 'Activations' },
   { id: 'runs', label: 'Runs' },
+  { id: 'lecture', label: 'Lecture' },
 ];
 
 /** Training, inspection and runs, in tabs under the canvas. Every panel stays mounted (plots keep their state). */
@@ -49,7 +51,7 @@ export function Dock() {
     <section className={`dock${open ? '' : ' closed'}`} aria-label="Dock">
       <div className="dock-tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => dockStore.setState({ tab: t.id, open: true })}>
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => dockStore.setState({ tab: t.id, open: true, ...(t.id === 'lecture' ? { heightRequest: Math.round(window.innerHeight * 0.6) } : {}) })}>
             {t.label}
           </button>
         ))}
@@ -64,6 +66,7 @@ export function Dock() {
           {t.id === 'gradients' && <GradientsPanel />}
           {t.id === 'activations' && <ActivationsPanel />}
           {t.id === 'runs' && <RunsPanel />}
+          {t.id === 'lecture' && <LecturePanel />}
         </div>
       ))}
     </section>

@@ -19,6 +19,7 @@ export function WorkbenchLayout({ palette, canvas, dock, side }: { palette: Reac
   const columns = useDefaultLayout({ id: 'cnnwb-columns', storage: localStorage });
   const dockPanel = usePanelRef();
   const open = useStore(dockStore, (s) => s.open);
+  const heightRequest = useStore(dockStore, (s) => s.heightRequest);
 
   useEffect(() => {
     const panel = dockPanel.current;
@@ -26,6 +27,14 @@ export function WorkbenchLayout({ palette, canvas, dock, side }: { palette: Reac
     if (open && panel.isCollapsed()) panel.resize(Math.max(DOCK_MIN_HEIGHT, dockStore.getState().height));
     else if (!open && !panel.isCollapsed()) panel.collapse();
   }, [open, dockPanel]);
+
+  // A tab that asks for more room (Lecture mode): resize once; onResize then records the height.
+  useEffect(() => {
+    const panel = dockPanel.current;
+    if (!panel || heightRequest === null) return;
+    dockStore.setState({ heightRequest: null });
+    if (panel.isCollapsed() || panel.getSize().inPixels < heightRequest) panel.resize(heightRequest);
+  }, [heightRequest, dockPanel]);
 
   return (
     <Group orientation="horizontal" className="workbench-body" id="cnnwb-columns" defaultLayout={columns.defaultLayout} onLayoutChanged={columns.onLayoutChanged}>

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 
-export type DockTab = 'train' | 'sweep' | 'gradients' | 'activations' | 'runs';
+export type DockTab = 'train' | 'sweep' | 'gradients' | 'activations' | 'runs' | 'lecture';
 
 /** The dock's height when open, before anyone has resized it. */
 export const DOCK_DEFAULT_HEIGHT = 360;
@@ -12,6 +12,8 @@ interface DockState {
   open: boolean;
   /** Height in CSS px when open; remembered between starts. */
   height: number;
+  /** A height a tab asks for once (Lecture mode wants room); the layout applies it when larger and clears it. */
+  heightRequest: number | null;
 }
 
 function saved(): Partial<DockState> {
@@ -24,7 +26,7 @@ function saved(): Partial<DockState> {
 }
 
 /** Which panel of the dock under the canvas is showing, whether the dock is open, and how tall it is. */
-export const dockStore = createStore<DockState>(() => ({ tab: 'train', open: false, height: DOCK_DEFAULT_HEIGHT, ...saved() }));
+export const dockStore = createStore<DockState>(() => ({ tab: 'train', open: false, height: DOCK_DEFAULT_HEIGHT, heightRequest: null, ...saved() }));
 
 dockStore.subscribe((s, before) => {
   if (s.open === before.open && s.height === before.height) return;
