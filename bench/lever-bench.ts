@@ -1,9 +1,9 @@
 /**
  * node --import tsx bench/fusion-bench.ts [--reps N] [--pairs N] [--steps N] [--batch N] [--threads N] [--json]
  *
- * Before/after of each of wasm-simd's fused write-backs, in one process on one network: rounds of
- * training steps (the 3-layer template, forward + backward + SGD step) alternate between the fused
- * kernel and the contract's separate operations (before, after, after, before, ...), so both sides
+ * Before/after of each of wasm-simd's speed levers (WasmSimdBackend.levers), in one process on one
+ * network: rounds of training steps (the 3-layer template, forward + backward + SGD step) alternate
+ * between the lever on and off (before, after, after, before, ...), so both sides
  * of a ratio saw the same minutes of a shared machine. Prints, per lever, the speed-up of every
  * pair (time without / time with), their median and range, the ratio of the fastest rounds (the
  * least disturbed on a shared machine), the same ratio of the process's CPU time (all threads; the
@@ -16,7 +16,9 @@ import { WasmSimdBackend } from '../core/compute/wasm/wasmBackend';
 import { Network } from '../core/engine/network';
 import { compileGraph } from '../core/graph/compile';
 import { parseGraphText } from '../core/graph/parse';
+import { convolutionIndexMaps } from '../core/engine/convolution';
 import { weightShape } from '../core/engine/weightShape';
+import { shapeSize } from '../core/graph/shape';
 import { IMAGE_SIZE, loadBenchData, prepareBenchData } from './benchData';
 import { median } from './stepTimer';
 
@@ -30,9 +32,11 @@ const STEPS = Number(option('steps', '4'));
 const BATCH = Number(option('batch', '128'));
 const LR = 0.001;
 
-type Fuse = WasmSimdBackend['fuse'];
-const LEVERS: { name: string; set: (fuse: Fuse, on: boolean) => void }[] = [
-  { name: 'bias + activation in the forward GEMM write-back', set: (f, on) => (f.biasActivate = on) },
+type Levers = WasmSimdBackend['levers'];
+const LEVERS: { name: string; set: (levers: Levers, on: boolean) => void }[] = [
+  { name: 'bias + activation in the forward GEMM write-back', set: (l, on) => (l.biasActivate = on) },
+  { name: 'P_pad^T P_phi^T as a gather over the inverse map', set: (l, on) => (l.scatterAsGather = on) },
+  { name: 'P_phi P_pad four channels per f32x4', set: (l, on) => (l.gatherLanes = on) },
 ];
 
 const template = readFileSync(new URL('../resources/templates/simplenn-3layer.json', import.meta.url), 'utf8');
@@ -60,8 +64,8 @@ const round = () => {
 };
 
 /**
- * Each fused operation alone on the template's conv layers' shapes (batch BATCH), reps
- * alternating with and without fusion: the median and the fastest of each side, and CPU time.
+ * Each lever's operation alone on the template's conv layers (their shapes and P_phi P_pad maps,
+ * batch BATCH), reps alternating with and without it: the median and the fastest of each side, and CPU time.
  */
 function operationLevel(reps: number) {
   const rows: { op: string; shape: string; msWithout: number; msWith: number; bestWithout: number; bestWith: number; medianRatio: number; bestRatio: number; cpuWithout: number; cpuWith: number; cpuRatio: number }[] = [];
@@ -81,8 +85,13 @@ function operationLevel(reps: number) {
     const phi = fill(K * n, 2);
     const b = fill(dOut, 3);
     const A = backend.allocate(dOut * n);
+    const map = backend.uploadIndexMap(convolutionIndexMaps(spec).paddedPatchIndexMap, shapeSize(spec.inShape));
+    const dZ = backend.allocate(shapeSize(spec.inShape) * BATCH);
     const ops = [
-      { op: 'W phi + b, sigma', shape: `${dOut}x${n}x${K}`, run: () => backend.gemmBiasActivate(dOut, n, K, W, phi, b, A, spec.activation, spec.leak), set: (on: boolean) => (backend.fuse.biasActivate = on) },
+      { op: 'W phi + b, sigma', shape: `${dOut}x${n}x${K}`, run: () => backend.gemmBiasActivate(dOut, n, K, W, phi, b, A, spec.activation, spec.leak), set: (on: boolean) => (backend.levers.biasActivate = on) },
+      { op: 'P_phi P_pad Z (gather)', shape: `${shapeSize(spec.inShape)}->${K * P}`, run: () => backend.gather(dZ, map, phi, BATCH), set: (on: boolean) => (backend.levers.gatherLanes = on) },
+      { op: 'P^T dPhi (scatter-add)', shape: `${K * P}->${shapeSize(spec.inShape)}`, run: () => backend.scatterAdd(phi, map, dZ, BATCH, false), set: (on: boolean) => (backend.levers.scatterAsGather = on) },
+      { op: 'P^T dPhi, lanes', shape: `${K * P}->${shapeSize(spec.inShape)}`, run: () => backend.scatterAdd(phi, map, dZ, BATCH, false), set: (on: boolean) => (backend.levers.gatherLanes = on) },
     ];
     for (const o of ops) {
       const ms: Record<string, number[]> = { true: [], false: [] };
@@ -119,7 +128,7 @@ const results = LEVERS.map((lever) => {
     const order = pair % 2 === 0 ? [false, true] : [true, false];
     const ms: Record<string, { wall: number; cpu: number }> = {};
     for (const on of order) {
-      lever.set(backend.fuse, on);
+      lever.set(backend.levers, on);
       step();
       ms[String(on)] = round();
     }
@@ -128,7 +137,7 @@ const results = LEVERS.map((lever) => {
     speedups.push(ms.false.wall / ms.true.wall);
     cpuSpeedups.push(ms.false.cpu / ms.true.cpu);
   }
-  lever.set(backend.fuse, true);
+  lever.set(backend.levers, true);
   // The fastest round of each side: the least disturbed by other processes on a shared machine.
   const best = Math.min(...msOff) / Math.min(...msOn);
   return { lever: lever.name, speedups, median: median(speedups), min: Math.min(...speedups), max: Math.max(...speedups), best, msWithout: median(msOff), msWith: median(msOn), cpuSpeedups, cpuMedian: median(cpuSpeedups), cpuMin: Math.min(...cpuSpeedups), cpuMax: Math.max(...cpuSpeedups) };
@@ -142,7 +151,7 @@ else {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`lever-bench ${startedAt}: 3-layer template, batch ${BATCH}, ${backend.description}; ${PAIRS} pairs of ${STEPS}-step rounds per lever`);
   console.log(`load average before ${load(loadBefore)}, after ${load(loadAfter)}`);
-  console.log('each operation alone (ms without -> with fusion; median of the reps, then the fastest rep):');
+  console.log('each operation alone (ms without -> with the lever; median of the reps, then the fastest rep):');
   for (const o of operations)
     console.log(`  ${o.op.padEnd(26)} ${o.shape.padEnd(14)} wall median ${o.msWithout.toFixed(2).padStart(6)} -> ${o.msWith.toFixed(2).padStart(6)} (${o.medianRatio.toFixed(3)}x), fastest ${o.bestWithout.toFixed(2).padStart(6)} -> ${o.bestWith.toFixed(2).padStart(6)} (${o.bestRatio.toFixed(3)}x); CPU median ${o.cpuWithout.toFixed(2)} -> ${o.cpuWith.toFixed(2)} (${o.cpuRatio.toFixed(3)}x)`);
   console.log('training steps (ms/step without -> with, medians over the rounds):');

@@ -9,9 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAXIMUM_PAGES, RESERVED_BYTES, kernelsUnavailableReason, loadKernelModule, type KernelExports } from '../../core/compute/wasm/kernelModule';
 import { ARGS_PER_ROW, ThreadPool } from '../../core/compute/wasm/threadPool';
 import { WasmSimdBackend } from '../../core/compute/wasm/wasmBackend';
+import { buildPadIndexMap, buildPatchIndexMap, composeIndexMaps } from '../../core/engine/indexMaps';
 
 execFileSync(process.execPath, ['scripts/build-wasm.mjs'], { stdio: 'inherit' });
 const reason = kernelsUnavailableReason();
+
+/** P_phi P_pad of d channels, a x a, h x h windows at stride 1, padding p (the engine's own maps): fan-in up to h*h. */
+function patchMap(d: number, a: number, h: number, p: number): Int32Array {
+  return composeIndexMaps(buildPatchIndexMap(d, a + 2 * p, a + 2 * p, h, 1), buildPadIndexMap(d, a, a, p));
+}
 
 describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable: ${reason})` : ''}`, () => {
   let pooled: WasmSimdBackend;
@@ -94,6 +100,52 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
     }
   });
 
+  it('scatter-adds through the inverse map with the same bits as the scatter loop', () => {
+    for (const [map, sourceLength] of [
+      [patchMap(8, 14, 3, 1), 8 * 14 * 14],
+      [patchMap(2, 12, 5, 2), 2 * 12 * 12],
+      [Int32Array.from({ length: 300 }, (_, j) => ((j * 7) % 11 === 0 ? -1 : (j * 13) % 97)), 97],
+    ] as const)
+      for (const accumulate of [false, true]) {
+        const count = 50;
+        const m = pooled.uploadIndexMap(map, sourceLength);
+        const src = pooled.allocate(map.length * count);
+        pooled.write(src, Float32Array.from({ length: map.length * count }, (_, j) => Math.sin(j)));
+        const start = Float32Array.from({ length: sourceLength * count }, (_, j) => Math.cos(j));
+        const results = [true, false].map((asGather) => {
+          const dst = pooled.allocate(sourceLength * count);
+          pooled.write(dst, start);
+          pooled.levers.scatterAsGather = asGather;
+          pooled.scatterAdd(src, m, dst, count, accumulate);
+          return Buffer.from(pooled.read(dst).buffer);
+        });
+        pooled.levers.scatterAsGather = true;
+        expect(results[0].equals(results[1]), `${map.length} entries into ${sourceLength}, accumulate ${accumulate}`).toBe(true);
+      }
+  });
+
+  it('gathers four channels per f32x4 where the map allows, with the same values as one at a time', () => {
+    for (const [map, sourceLength] of [
+      [patchMap(8, 14, 3, 1), 8 * 14 * 14],
+      [patchMap(4, 9, 5, 2), 4 * 9 * 9],
+      [patchMap(3, 9, 3, 1), 3 * 9 * 9],
+    ] as const) {
+      const count = 50;
+      const m = pooled.uploadIndexMap(map, sourceLength);
+      const src = pooled.allocate(sourceLength * count);
+      pooled.write(src, Float32Array.from({ length: sourceLength * count }, (_, j) => Math.sin(j)));
+      const results = [true, false].map((lanes) => {
+        const dst = pooled.allocate(map.length * count);
+        pooled.fill(dst, 7);
+        pooled.levers.gatherLanes = lanes;
+        pooled.gather(src, m, dst, count);
+        return Buffer.from(pooled.read(dst).buffer);
+      });
+      pooled.levers.gatherLanes = true;
+      expect(results[0].equals(results[1]), `${map.length} entries from ${sourceLength}`).toBe(true);
+    }
+  });
+
   it('fuses bias and activation into the GEMM write-back with bit-identical results', () => {
     // Threads sharing columns, rows, one thread, k over two packed blocks; every activation.
     for (const [m, n, k] of [
@@ -109,9 +161,9 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
         pooled.write(B, values.subarray(0, k * n));
         pooled.write(b, values.subarray(7, 7 + m));
         pooled.gemmBiasActivate(m, n, k, W, B, b, fused, kind, 0.1);
-        pooled.fuse.biasActivate = false;
+        pooled.levers.biasActivate = false;
         pooled.gemmBiasActivate(m, n, k, W, B, b, separate, kind, 0.1);
-        pooled.fuse.biasActivate = true;
+        pooled.levers.biasActivate = true;
         expect(Buffer.from(pooled.read(fused).buffer).equals(Buffer.from(pooled.read(separate).buffer)), `${kind} ${m}x${n}x${k}`).toBe(true);
       }
   });

@@ -5,20 +5,14 @@
  * gpujs runs one after the other in this process both train in headlessgl, not webasm.
  */
 import { describe, expect, it } from 'vitest';
-import { buildChainGraph } from '../../core/graph/chain';
 import type { GpujsMode } from '../../core/compute/gpujs/gpujsMode';
 import type { TrainingEvent } from '../../core/train/events';
 import { trainingHostKind } from '../../core/train/trainingHost';
 import { startTrainingSession } from '../../core/train/trainingSession';
 import { gpujsModeFactories } from '../compute/gpujsModes';
+import { tinyGraph } from './tinyGraph';
 
-const graph = buildChainGraph('tiny', [
-  { kind: 'input', params: { channels: 1, height: 28, width: 28 } },
-  { kind: 'conv', params: { filters: 4, size: 5, stride: 2, padding: 0, activation: 'relu' } },
-  { kind: 'pool', params: { mode: 'max', size: 2, stride: 2 } },
-  { kind: 'fc', params: { units: 10, activation: 'linear' } },
-  { kind: 'output', params: { loss: 'softmax_ce', classes: 10, C: null } },
-]);
+const graph = tinyGraph;
 const config = { optimizer: 'sgd' as const, epochs: 50, batchSize: 32, sgd: { lr: 0.05, momentum: 0.9, decay: 0 }, statsEvery: 0 };
 
 const gl: GpujsMode = { mode: 'headlessgl', accelerated: true, renderer: 'X / Y' };

@@ -1,16 +1,10 @@
 /** Training in a worker thread: events arrive on the calling thread; pause, resume and stop work by message. */
 import { describe, expect, it } from 'vitest';
-import { buildChainGraph } from '../../core/graph/chain';
 import type { TrainingEvent } from '../../core/train/events';
 import { startTrainingSession } from '../../core/train/trainingSession';
+import { tinyGraph } from './tinyGraph';
 
-const graph = buildChainGraph('tiny', [
-  { kind: 'input', params: { channels: 1, height: 28, width: 28 } },
-  { kind: 'conv', params: { filters: 4, size: 5, stride: 2, padding: 0, activation: 'relu' } },
-  { kind: 'pool', params: { mode: 'max', size: 2, stride: 2 } },
-  { kind: 'fc', params: { units: 10, activation: 'linear' } },
-  { kind: 'output', params: { loss: 'softmax_ce', classes: 10, C: null } },
-]);
+const graph = tinyGraph;
 
 describe('training session in a worker', () => {
   it('streams events, pauses (no steps while paused), resumes and stops with a checkpoint', async () => {

@@ -25,7 +25,7 @@ export const RESERVED_BYTES = 65536;
 
 /** The exports, in the order threads refer to them by index. */
 export const KERNEL_NAMES = [
-  'gemmBlock', 'gemmShared', 'microKernelPeak', 'gather', 'scatterAdd', 'maxPool', 'maxPoolLanes', 'maxPoolBackward', 'gatherArgmax', 'avgPool', 'avgPoolBackward',
+  'gemmBlock', 'gemmShared', 'microKernelPeak', 'gather', 'gatherLanes', 'scatterAdd', 'scatterAddByInverse', 'scatterAddByInverseLanes', 'maxPool', 'maxPoolLanes', 'maxPoolBackward', 'gatherArgmax', 'avgPool', 'avgPoolBackward',
   'fill', 'copy', 'axpby', 'dot', 'addBias', 'rowSum', 'activate', 'activationGrad',
 ] as const;
 export type KernelName = (typeof KERNEL_NAMES)[number];

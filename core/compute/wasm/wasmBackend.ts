@@ -15,6 +15,13 @@ import { ARGS_PER_ROW, ROWS_PER_THREAD, ThreadPool } from './threadPool';
 const PACK_A_FLOATS = 128 * 256;
 const PACK_B_FLOATS = 256 * 512;
 const TILE_FLOATS = 8 * 4;
+/**
+ * scatterAdd runs as a gather over the inverse map where a source value receives at most this many
+ * entries on average: each sum is a chain of dependent adds, so with long chains (fan-in 25 of a
+ * 5 x 5 window at stride 1: 0.69x) the scatter loop, whose adds into different values overlap, is
+ * faster; with 3 x 3 windows (fan-in 9) the gather took 1.23-1.26x less CPU (bench/lever-bench.ts).
+ */
+const GATHER_MAX_MEAN_FAN = 12;
 /** Element-wise work below this many values stays on the calling thread. */
 const PARALLEL_MIN_VALUES = 1 << 16;
 /** Shared element-wise and per-instance work is cut into this many chunks per thread (taken dynamically). */
@@ -38,6 +45,10 @@ class WasmTensor implements Tensor {
 class WasmIndexMap implements IndexMap {
   /** Per window size: whether maxPoolLanes may run on this map (see lanesConsecutive). */
   readonly lanes = new Map<number, boolean>();
+  /** See laneStride (found on the first gather; 0: none). */
+  laneStride: number | undefined = undefined;
+  /** The inverse map (built on the first scatterAdd), or null where the scatter loop is faster: see invertMap. */
+  inverse: { offsets: number; entries: number; lanes: number } | null | undefined = undefined;
   constructor(
     readonly ptr: number,
     readonly length: number,
@@ -59,6 +70,60 @@ function lanesConsecutive(map: Int32Array, size: number): boolean {
       for (let l = 1; l < 4; l++) if (map[(g + l) * size + t] !== first + l) return false;
     }
   return true;
+}
+
+/**
+ * The inverse of an index map in compressed rows: the entries j with map[j] = z are
+ * entries[offsets[z] .. offsets[z+1]), in ascending j. scatterAdd then computes each dst[z] as one
+ * sum, in the order the scatter loop adds them, with no read-modify-write of memory.
+ */
+function invertMap(map: Int32Array, sourceLength: number): { offsets: Int32Array; entries: Int32Array } {
+  const offsets = new Int32Array(sourceLength + 1);
+  for (const z of map) if (z >= 0) offsets[z + 1]++;
+  for (let z = 0; z < sourceLength; z++) offsets[z + 1] += offsets[z];
+  const entries = new Int32Array(offsets[sourceLength]);
+  const next = offsets.slice(0, sourceLength);
+  map.forEach((z, j) => {
+    if (z >= 0) entries[next[z]++] = j;
+  });
+  return { offsets, entries };
+}
+
+/**
+ * S when, in the inverse map, each group of four consecutive positions (4z .. 4z+3) is read by
+ * the same number of entries and position 4z + t's entries are 4z's plus t S (what laneStride
+ * finds, seen from the positions), else 0: the four sums then run in the lanes of one f32x4.
+ */
+function inverseLaneStride(offsets: Int32Array, entries: Int32Array, S: number): number {
+  const sourceLength = offsets.length - 1;
+  if (S === 0 || sourceLength % 4 !== 0) return 0;
+  for (let z = 0; z < sourceLength; z += 4) {
+    const fan = offsets[z + 1] - offsets[z];
+    for (let t = 1; t < 4; t++) {
+      if (offsets[z + t + 1] - offsets[z + t] !== fan) return 0;
+      for (let e = 0; e < fan; e++) if (entries[offsets[z + t] + e] !== entries[offsets[z] + e] + t * S) return 0;
+    }
+  }
+  return S;
+}
+
+/**
+ * The smallest S such that in every block of 4S entries, the entries j of the first S read four
+ * consecutive positions at j, j + S, j + 2S, j + 3S (or are all -1), or 0 when there is none. For
+ * P_phi P_pad of d % 4 == 0 channels, S = h h (one channel's window; the next channel's is S
+ * entries on and reads the next position): gather then moves four channels with one f32x4 load.
+ */
+function laneStride(map: Int32Array): number {
+  search: for (let S = 1; 4 * S <= Math.min(map.length, 4096); S++) {
+    if (map.length % (4 * S) !== 0) continue;
+    for (let b = 0; b < map.length; b += 4 * S)
+      for (let j = b; j < b + S; j++) {
+        const from = map[j];
+        for (let t = 1; t < 4; t++) if (from < 0 ? map[j + t * S] >= 0 : map[j + t * S] !== from + t) continue search;
+      }
+    return S;
+  }
+  return 0;
 }
 
 const ptrOf = (t: Tensor | IndexTensor | IndexMap): number => (t as WasmTensor).ptr;
@@ -83,10 +148,13 @@ export class WasmSimdBackend implements ComputeBackend {
   /** The write-back descriptor of gemmBiasActivate (see assembly/gemm.ts). */
   private readonly finish: number;
   /**
-   * Whether gemmBiasActivate applies b and sigma in the GEMM's write-back (true) or runs the
-   * contract's separate operations (false: bench/fusion-bench.ts's before/after).
+   * The speed levers bench/lever-bench.ts switches for its before/after (results are bit-identical
+   * either way): biasActivate, gemmBiasActivate applies b and sigma in the GEMM's write-back (else
+   * the contract's separate operations); scatterAsGather, scatterAdd runs as a gather over the
+   * map's inverse (else the scatter loop); gatherLanes, gather moves four channels per f32x4 where
+   * the map allows (see laneStride; else one value at a time).
    */
-  readonly fuse = { biasActivate: true };
+  readonly levers = { biasActivate: true, scatterAsGather: true, gatherLanes: true };
 
   private constructor(
     private readonly arena: Arena,
@@ -249,7 +317,7 @@ export class WasmSimdBackend implements ComputeBackend {
 
   gemmBiasActivate(m: number, n: number, k: number, W: Tensor, B: Tensor, b: Tensor, A: Tensor, kind: ActivationKind, leak: number): void {
     // A k-split product is only complete after its partials are summed: no tile is final before.
-    if (!this.fuse.biasActivate || k === 0 || m === 0 || n === 0 || this.split(m, n, k).axis === GemmAxis.Inner) {
+    if (!this.levers.biasActivate || k === 0 || m === 0 || n === 0 || this.split(m, n, k).axis === GemmAxis.Inner) {
       composedGemmBiasActivate(this, m, n, k, W, B, b, A, kind, leak);
       return;
     }
@@ -344,7 +412,10 @@ export class WasmSimdBackend implements ComputeBackend {
     const s = ptrOf(src);
     const mp = ptrOf(map);
     const d = ptrOf(dst);
-    this.perInstance('gather', count, map.length, (r, i0, i1) => {
+    const m = map as WasmIndexMap;
+    if (m.laneStride === undefined) m.laneStride = laneStride(this.arena.i32().subarray(m.ptr >> 2, (m.ptr >> 2) + m.length));
+    const stride = this.levers.gatherLanes ? m.laneStride : 0;
+    this.perInstance(stride ? 'gatherLanes' : 'gather', count, map.length, (r, i0, i1) => {
       const a = this.pool.args;
       a[r] = s;
       a[r + 1] = map.sourceLength;
@@ -353,12 +424,31 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 4] = d;
       a[r + 5] = i0;
       a[r + 6] = i1;
+      a[r + 7] = stride;
     });
   }
   scatterAdd(src: Tensor, map: IndexMap, dst: Tensor, count: number, accumulate: boolean): void {
     const s = ptrOf(src);
     const mp = ptrOf(map);
     const d = ptrOf(dst);
+    const inverse = this.levers.scatterAsGather ? this.inverseOf(map as WasmIndexMap) : null;
+    if (inverse) {
+      const lanes = this.levers.gatherLanes ? inverse.lanes : 0;
+      this.perInstance(lanes ? 'scatterAddByInverseLanes' : 'scatterAddByInverse', count, map.length, (r, i0, i1) => {
+        const a = this.pool.args;
+        a[r] = s;
+        a[r + 1] = map.length;
+        a[r + 2] = inverse.offsets;
+        a[r + 3] = inverse.entries;
+        a[r + 4] = d;
+        a[r + 5] = map.sourceLength;
+        a[r + 6] = accumulate ? 1 : 0;
+        a[r + 7] = i0;
+        a[r + 8] = i1;
+        a[r + 9] = lanes;
+      });
+      return;
+    }
     this.perInstance('scatterAdd', count, map.length, (r, i0, i1) => {
       const a = this.pool.args;
       a[r] = s;
@@ -370,6 +460,21 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 6] = i0;
       a[r + 7] = i1;
     });
+  }
+
+  private inverseOf(map: WasmIndexMap): { offsets: number; entries: number; lanes: number } | null {
+    if (map.inverse === undefined) {
+      const values = this.arena.i32().slice(map.ptr >> 2, (map.ptr >> 2) + map.length);
+      map.laneStride ??= laneStride(values);
+      const { offsets, entries } = invertMap(values, map.sourceLength);
+      if (entries.length > GATHER_MAX_MEAN_FAN * map.sourceLength) return (map.inverse = null);
+      const o = this.arena.allocate(offsets.length * 4);
+      const e = this.arena.allocate(Math.max(1, entries.length) * 4);
+      this.arena.i32().set(offsets, o >> 2);
+      this.arena.i32().set(entries, e >> 2);
+      map.inverse = { offsets: o, entries: e, lanes: inverseLaneStride(offsets, entries, map.laneStride) };
+    }
+    return map.inverse;
   }
 
   addBias(S: Tensor, b: Tensor, rows: number, cols: number): void {

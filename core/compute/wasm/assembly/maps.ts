@@ -13,6 +13,29 @@ export function gather(src: usize, sourceLength: i32, map: usize, mapLength: i32
   }
 }
 
+// gather where, in every block of 4S map entries, entry j of the first S and the entries j + S,
+// j + 2S, j + 3S read four consecutive positions (or are all -1; the backend checks the map first):
+// one f32x4 load serves the four, each lane stored to its own place.
+export function gatherLanes(src: usize, sourceLength: i32, map: usize, mapLength: i32, dst: usize, i0: i32, i1: i32, S: i32): void {
+  const zero = f32x4.splat(0);
+  const step = <usize>S << 2;
+  for (let i = i0; i < i1; i++) {
+    const s = src + (<usize>(i * sourceLength) << 2);
+    const d = dst + (<usize>(i * mapLength) << 2);
+    for (let b = 0; b < mapLength; b += 4 * S) {
+      for (let j = b; j < b + S; j++) {
+        const from = load<i32>(map + (<usize>j << 2));
+        const v = from >= 0 ? v128.load(s + (<usize>from << 2)) : zero;
+        const at = d + (<usize>j << 2);
+        v128.store32_lane(at, v, 0);
+        v128.store32_lane(at + step, v, 1);
+        v128.store32_lane(at + 2 * step, v, 2);
+        v128.store32_lane(at + 3 * step, v, 3);
+      }
+    }
+  }
+}
+
 export function scatterAdd(src: usize, map: usize, mapLength: i32, dst: usize, sourceLength: i32, accumulate: bool, i0: i32, i1: i32): void {
   if (!accumulate) memory.fill(dst + (<usize>(i0 * sourceLength) << 2), 0, <usize>((i1 - i0) * sourceLength) << 2);
   for (let i = i0; i < i1; i++) {
@@ -25,6 +48,49 @@ export function scatterAdd(src: usize, map: usize, mapLength: i32, dst: usize, s
         store<f32>(at, load<f32>(at) + load<f32>(s));
       }
       s += 4;
+    }
+  }
+}
+
+// scatterAdd computed from the map's inverse (offsets: sourceLength + 1 values; entries: the j
+// with map[j] = z, ascending, at offsets[z] .. offsets[z+1]): each dst value is one sum, added in
+// the scatter loop's order (so the result is bit-identical), and stored once.
+export function scatterAddByInverse(src: usize, mapLength: i32, offsets: usize, entries: usize, dst: usize, sourceLength: i32, accumulate: bool, i0: i32, i1: i32): void {
+  for (let i = i0; i < i1; i++) {
+    const s = src + (<usize>(i * mapLength) << 2);
+    const d = dst + (<usize>(i * sourceLength) << 2);
+    let e = load<i32>(offsets);
+    for (let z = 0; z < sourceLength; z++) {
+      const end = load<i32>(offsets + (<usize>(z + 1) << 2));
+      const at = d + (<usize>z << 2);
+      let sum: f32 = accumulate ? load<f32>(at) : 0;
+      for (; e < end; e++) sum += load<f32>(s + (<usize>load<i32>(entries + (<usize>e << 2)) << 2));
+      store<f32>(at, sum);
+    }
+  }
+}
+
+// scatterAddByInverse four positions at a time where position 4z + t's entries are 4z's plus t S
+// (the backend checks the inverse first): lane t sums position 4z + t's values in the same order,
+// so the result is the same bits, with one chain of vector adds instead of four of scalar ones.
+export function scatterAddByInverseLanes(src: usize, mapLength: i32, offsets: usize, entries: usize, dst: usize, sourceLength: i32, accumulate: bool, i0: i32, i1: i32, S: i32): void {
+  const step = <usize>S << 2;
+  for (let i = i0; i < i1; i++) {
+    const s = src + (<usize>(i * mapLength) << 2);
+    const d = dst + (<usize>(i * sourceLength) << 2);
+    for (let z = 0; z < sourceLength; z += 4) {
+      const end = load<i32>(offsets + (<usize>(z + 1) << 2));
+      const at = d + (<usize>z << 2);
+      let sum = accumulate ? v128.load(at) : f32x4.splat(0);
+      for (let e = load<i32>(offsets + (<usize>z << 2)); e < end; e++) {
+        const p = s + (<usize>load<i32>(entries + (<usize>e << 2)) << 2);
+        let v = v128.load32_zero(p);
+        v = v128.load32_lane(p + step, v, 1);
+        v = v128.load32_lane(p + 2 * step, v, 2);
+        v = v128.load32_lane(p + 3 * step, v, 3);
+        sum = f32x4.add(sum, v);
+      }
+      v128.store(at, sum);
     }
   }
 }
