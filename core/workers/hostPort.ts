@@ -19,7 +19,11 @@ export function hostPort(): HostPort {
   if (process.send) {
     // An orphan has no one to report to: when the parent goes away, so does this process.
     process.on('disconnect', () => process.exit(0));
-    return { post: (message) => process.send!(message), onMessage: (handler) => process.on('message', handler) };
+    // A message sent as the parent dies fails with EPIPE: nobody is left to read it, so it is dropped.
+    const post = (message: unknown) => {
+      if (process.connected) process.send!(message, undefined, undefined, () => {});
+    };
+    return { post, onMessage: (handler) => process.on('message', handler) };
   }
   throw new Error('this code must run in a worker thread or a forked process');
 }

@@ -92,3 +92,35 @@ describe.skipIf(!status.ok)(`gpujs runs train in headlessgl, one after another${
     }
   }, 300_000);
 });
+
+describe('a run in a process of its own when whoever started it is killed', () => {
+  it('ends with its parent: no orphan keeps training', async () => {
+    const { spawn, execFileSync } = await import('node:child_process');
+    const script = `
+      import { startTrainingSession } from './core/train/trainingSession.ts';
+      import { tinyGraph } from './test/train/tinyGraph.ts';
+      const session = startTrainingSession({ graph: tinyGraph, data: 'sample', backend: 'js', config: { optimizer: 'sgd', epochs: 1000, batchSize: 32, statsEvery: 0 } }, {
+        onEvent: (e) => { if (e.type === 'step' && e.step === 2) console.log('stepping'); },
+      }, 'process');
+      await session.done;`;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => parent.stdout!.on('data', (d: Buffer) => d.toString().includes('stepping') && resolve()));
+    const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(parent.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes('trainingWorker'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+    expect(children).toHaveLength(1);
+    parent.kill('SIGKILL');
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const deadline = Date.now() + 10_000;
+    while (alive(children[0]) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(children[0])).toBe(false);
+  }, 60_000);
+});
