@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectControlsAtTheirCentre, expectNoHorizontalOverflow, expectNoOverlap, renderedTextSizes } from './geometry';
 import { artifactsFolder, ensureBuilt, openWorkbenchPage, startTestHost, type TestHost } from './harness';
+import { nodeLocator, panToNode, setFields } from './scenario';
 
 /**
  * Lecture mode (issue 17) on the 3-layer template, driven by visible labels: every step walked by
@@ -140,6 +141,23 @@ describe('Lecture mode', { timeout: 300_000 }, () => {
       else expect(bytes.toString('utf8', 0, 200)).toMatch(/<svg/);
       expect(bytes.length).toBeGreaterThan(5000);
     }
+  });
+
+  it('explains the selected node from the side panel, and says when an edit has made the walk stale', async () => {
+    const stale = panel().getByRole('status').filter({ hasText: 'The graph changed since this walk' });
+    await panToNode(page, 'conv2');
+    await nodeLocator(page, 'conv2').locator('.layer-node-name').click();
+    await page.getByRole('button', { name: 'Explain in Lecture mode' }).click();
+    expect(await selected()).toBe(titles[5]);
+    expect(titles[5]).toBe('6. conv2: zero padding pad(Z^2)');
+    expect(await explained()).toBe('conv2');
+    expect(await stale.count()).toBe(0);
+    await setFields(page, 'conv2', { Filters: '8' });
+    await poll(() => stale.count()).toBe(1);
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await panel().getByRole('button', { name: 'Show', exact: true }).click();
+    await poll(() => stale.count()).toBe(0);
+    expect(await selected()).toBe(titles[5]); // the same step again after the recomputation
   });
 
   for (const [width, height] of [

@@ -63,7 +63,7 @@ export function objectiveSteps(record: EngineRecord, loss: LossKind, C: number |
       ...common,
       id: 'backward:loss',
       phase: 'backward',
-      title: `Start of the backward pass: ∂ξ/∂z^L+1`,
+      title: "Start of the backward pass: ∂ξ/∂z^(L+1)",
       tex: loss === 'squared' ? `${grad(out)} = 2(${out} - \\mathbf{y})` : `${grad(out)} = \\mathrm{softmax}(${out}) - \\mathbf{y}`,
       note: 'v = ∂ξ/∂z^{L+1}: every gradient below is this vector carried back through the layers by matrix products.',
       matrices: [z, y, matrix(`dA${n}`, grad(out), classes, 1, record.nodes[n - 1].dOutput)],

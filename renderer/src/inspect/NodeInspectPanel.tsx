@@ -1,5 +1,6 @@
 import { useStore } from 'zustand';
 import { useEditor } from '../editor/editor-store-context';
+import { lectureStore } from '../lecture/lecture-store';
 import { GRADIENT_CHECK_PASS, inspectStore } from './inspect-store';
 
 /** The selected layer's gradient check in full: every probe, analytic against numeric. */
@@ -25,6 +26,9 @@ export function NodeInspectPanel() {
             Vector form
           </button>
         )}
+        <button type="button" onClick={() => lectureStore.getState().explain(node.id)}>
+          Explain in Lecture mode
+        </button>
       </div>
       {check?.state === 'error' && <p className="error-text">{check.error}</p>}
       {check?.state === 'done' && (

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import type { LectureMatrix } from '../../../core/api/contract';
 import { isTextFieldFocused } from '../editor/commands';
+import { useEditor } from '../editor/editor-store-context';
 import { dockStore } from '../workbench/dock-store';
 import { LectureControls } from './LectureControls';
 import { explainedNode, lectureStore } from './lecture-store';
@@ -26,6 +27,8 @@ export function LecturePanel() {
   const loading = useStore(lectureStore, (s) => s.loading);
   const visible = useStore(dockStore, (s) => s.open && s.tab === 'lecture');
   const explained = useStore(lectureStore, explainedNode);
+  const walkDoc = useStore(lectureStore, (s) => s.walkDoc);
+  const stale = useEditor((s) => s.doc) !== walkDoc;
   const flow = useReactFlow();
   const list = useRef<HTMLOListElement>(null);
 
@@ -76,6 +79,11 @@ export function LecturePanel() {
       <LectureControls />
       {error && <p role="alert" className="error-text">{error}</p>}
       {!walk && !error && <p className="muted">{loading ? 'Computing the walk on the float64 reference engine…' : 'Open the Lecture tab to compute the walk.'}</p>}
+      {walk && stale && (
+        <p role="status" className="lecture-stale">
+          The graph changed since this walk was computed: press Show to walk the edited graph.
+        </p>
+      )}
       {walk && (
         <p className="muted lecture-summary" data-testid="lecture-summary">
           {walk.graphName}: {walk.instance}, predicted {walk.predicted}; weights: {walk.weights}; {walk.loss === 'squared' ? 'squared loss' : 'softmax cross-entropy'}, {walk.C === null ? 'no regulariser' : `C = ${walk.C}`}

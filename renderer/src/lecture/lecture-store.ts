@@ -1,13 +1,17 @@
 import { createStore } from 'zustand/vanilla';
-import type { InspectTarget, LectureCheckData, LectureInstance, LectureWalkData } from '../../../core/api/contract';
+import type { GraphFile, InspectTarget, LectureCheckData, LectureInstance, LectureWalkData } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
+import { editorStore } from '../editor/editor-store-context';
 import { inspectStore, inspectTarget } from '../inspect/inspect-store';
+import { showDockTab } from '../workbench/dock-store';
 
 export type StepCheckState = { state: 'running' } | { state: 'done'; result: LectureCheckData } | { state: 'error'; error: string };
 
 /** Lecture mode's view state: the walk shown, the step, the instance and weights it was computed for. Nothing here enters the document. */
 export interface LectureState {
   walk: LectureWalkData | null;
+  /** The document the walk was computed for (the walk is stale once it changes). */
+  walkDoc: GraphFile | null;
   error: string | null;
   loading: boolean;
   index: number;
@@ -27,7 +31,12 @@ export interface LectureState {
   setInstance(instance: LectureInstance): void;
   setWeights(runId: number | null, checkpointStep: number | null): void;
   check(stepId: string): Promise<void>;
+  /** Opens Lecture mode on the first step that explains `nodeId` (once the walk is there). */
+  explain(nodeId: string): void;
 }
+
+/** The node `explain` asked for before the walk arrived. */
+let pendingNode: string | null = null;
 
 /** Counts walk requests, so an answer a newer request overtook is dropped. */
 let requests = 0;
@@ -38,6 +47,7 @@ function target(s: Pick<LectureState, 'runId' | 'checkpointStep'>): InspectTarge
 
 export const lectureStore = createStore<LectureState>((set, get) => ({
   walk: null,
+  walkDoc: null,
   error: null,
   loading: false,
   index: 0,
@@ -50,13 +60,15 @@ export const lectureStore = createStore<LectureState>((set, get) => ({
   load: async () => {
     const request = ++requests;
     set({ loading: true, error: null });
+    const doc = editorStore.getState().doc;
     try {
       const walk = await api.lectureWalk(target(get()), get().instance);
       if (request !== requests) return;
       // The same step again where the graph still has it (another instance, other weights).
       const before = get().walk?.steps[get().index]?.id;
-      const kept = before ? walk.steps.findIndex((s) => s.id === before) : -1;
-      set({ walk, loading: false, index: Math.max(0, kept), checks: {} });
+      const kept = pendingNode ? walk.steps.findIndex((s) => s.nodeId === pendingNode) : before ? walk.steps.findIndex((s) => s.id === before) : -1;
+      pendingNode = null;
+      set({ walk, walkDoc: doc, loading: false, index: Math.max(0, kept), checks: {} });
     } catch (e) {
       if (request === requests) set({ error: (e as Error).message, loading: false, walk: null });
     }
@@ -74,6 +86,16 @@ export const lectureStore = createStore<LectureState>((set, get) => ({
   setWeights: (runId, checkpointStep) => {
     set({ runId, checkpointStep });
     void get().load();
+  },
+  explain: (nodeId) => {
+    showDockTab('lecture');
+    const walk = get().walk;
+    const at = walk ? walk.steps.findIndex((s) => s.nodeId === nodeId) : -1;
+    if (at >= 0 && !get().loading) set({ index: at });
+    else {
+      pendingNode = nodeId;
+      if (!get().loading && get().active) void get().load();
+    }
   },
   check: async (stepId) => {
     set({ checks: { ...get().checks, [stepId]: { state: 'running' } } });

@@ -9,7 +9,7 @@ import { RunsPanel } from '../runs/RunsPanel';
 import { SweepPanel } from '../sweep/SweepPanel';
 import { TrainPanel } from '../training/TrainPanel';
 import { followRunFromStore, receiveTrainingEvent, trainingStore } from '../training/training-store';
-import { dockStore, type DockTab } from './dock-store';
+import { dockStore, showDockTab, type DockTab } from './dock-store';
 
 const TABS: { id: DockTab; label: string }[] = [
   { id: 'train', label: 'Train' },
@@ -51,7 +51,7 @@ export function Dock() {
     <section className={`dock${open ? '' : ' closed'}`} aria-label="Dock">
       <div className="dock-tabs" role="tablist">
         {TABS.map((t) => (
-          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => dockStore.setState({ tab: t.id, open: true, ...(t.id === 'lecture' ? { heightRequest: Math.round(window.innerHeight * 0.6) } : {}) })}>
+          <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => showDockTab(t.id)}>
             {t.label}
           </button>
         ))}

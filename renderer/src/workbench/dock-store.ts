@@ -36,3 +36,8 @@ dockStore.subscribe((s, before) => {
     // A storage that refuses (private mode, full) only costs remembering the dock.
   }
 });
+
+/** Opens the dock on `tab`. Lecture mode (equations and matrices) asks for 60% of the window's height. */
+export function showDockTab(tab: DockTab): void {
+  dockStore.setState({ tab, open: true, ...(tab === 'lecture' ? { heightRequest: Math.round(window.innerHeight * 0.6) } : {}) });
+}
