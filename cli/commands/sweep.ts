@@ -1,7 +1,8 @@
 import { createOrContinueSweep } from '../../core/sweep/create';
+import { parseDimensionText } from '../../core/sweep/dimensionText';
 import { sweepResults, type SweepResults } from '../../core/sweep/results';
 import { runSweep } from '../../core/sweep/scheduler';
-import { DEFAULT_EARLY_STOPPING, SweepSpecError, type Dimension, type EarlyStoppingSpec, type SweepSpec } from '../../core/sweep/spec';
+import { DEFAULT_EARLY_STOPPING, SweepSpecError, type EarlyStoppingSpec, type SweepSpec } from '../../core/sweep/spec';
 import type { SweepValue } from '../../core/sweep/dimensions';
 import { openWorkspaceReadOnly, defaultWorkspacePath, type Workspace } from '../../core/store/workspace';
 import { parseCommandArgs } from '../args';
@@ -34,23 +35,6 @@ const options = {
   show: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
-
-/** `name=v1,v2,...`, or for random search `name=lo..hi` / `name=log:lo..hi`. */
-export function parseDimension(text: string): Dimension {
-  const eq = text.indexOf('=');
-  if (eq <= 0) throw new CliError(`--grid ${text}`, 'expected name=v1,v2 (or name=lo..hi with --random)');
-  const name = text.slice(0, eq).trim();
-  const rest = text.slice(eq + 1).trim();
-  const range = /^(log:)?([^,]+?)\.\.([^,]+)$/.exec(rest);
-  if (range) {
-    const [lo, hi] = [Number(range[2]), Number(range[3])];
-    if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new CliError(`--grid ${text}`, 'a range needs two numbers, lo..hi');
-    return { name, range: { lo, hi, log: range[1] !== undefined } };
-  }
-  const values = rest.split(',').map((v) => v.trim());
-  if (values.some((v) => v === '')) throw new CliError(`--grid ${text}`, 'an empty value');
-  return { name, values };
-}
 
 function earlyStopping(text: string | undefined): EarlyStoppingSpec {
   if (text === undefined) return DEFAULT_EARLY_STOPPING;
@@ -90,6 +74,16 @@ function printResults(ws: Workspace, id: number, json: boolean, io: CliIO): void
   if (best) io.stdout.write(`best validation accuracy: trial ${best.trial} (run ${best.runId}) ${pct(best.valAccuracy)}, test ${pct(best.testAccuracy)}\n`);
 }
 
+/** A refused sweep as the CLI says it: `--grid lr=-1: ...`, or the graph file for a base that does not compile. */
+function asCliError<T>(f: () => T, graphPath: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof SweepSpecError) throw new CliError(e.where === 'base' ? graphPath : e.where.startsWith('--') ? e.where : `--grid ${e.where}`, e.problem);
+    throw e;
+  }
+}
+
 function specFromArgs(values: Record<string, unknown>, positionals: string[]): SweepSpec {
   if (positionals.length !== 1) throw new CliError('usage', sweepUsage);
   if (!values.data) throw new CliError('--data', 'name the data: a path, fashion-mnist or sample');
@@ -106,7 +100,7 @@ function specFromArgs(values: Record<string, unknown>, positionals: string[]): S
     ...(values.resize ? { resize: true } : {}),
     backend: (values.backend as string | undefined) ?? 'auto',
     settings: settingsFromFlags(values),
-    dimensions: grid.map(parseDimension),
+    dimensions: grid.map(parseDimensionText),
     search: random === undefined ? { kind: 'grid' } : { kind: 'random', count: random, seed: numberFlag('seed', values.seed as string | undefined) ?? 1 },
     budget: { runs: numberFlag('budget-runs', values['budget-runs'] as string | undefined), minutes: numberFlag('budget-minutes', values['budget-minutes'] as string | undefined) },
     earlyStopping: earlyStopping(values['early-stopping'] as string | undefined),
@@ -131,19 +125,13 @@ export async function runSweepCommand(argv: string[], io: CliIO): Promise<number
     }
   }
   let spec: SweepSpec | null = null;
-  if (values.resume === undefined) spec = specFromArgs(values, positionals);
+  if (values.resume === undefined) spec = asCliError(() => specFromArgs(values, positionals), positionals[0]);
   else if (positionals.length > 0) throw new CliError('--resume', 'continues a stored sweep as it was; give no graph or dimensions');
   const ws = openStore({ db: values.db })!;
   try {
     let id: number;
     if (spec) {
-      let created;
-      try {
-        created = createOrContinueSweep(ws, spec, { continueSame: !values.new });
-      } catch (e) {
-        if (e instanceof SweepSpecError) throw new CliError(e.where === 'base' ? positionals[0] : e.where.startsWith('--') ? e.where : `--grid ${e.where}`, e.problem);
-        throw e;
-      }
+      const created = asCliError(() => createOrContinueSweep(ws, spec, { continueSame: !values.new }), positionals[0]);
       id = created.sweep.id;
       const trials = ws.sweeps.trials(id);
       io.stderr.write(

@@ -17,6 +17,7 @@ import type { GradientCheckResult, GradientFlowData, InspectTarget, NetworkInspe
 import type { LectureCheckData, LectureInstance, LectureWalkData } from './lecture';
 import type { ExportModelRequest, ExportModelResult, ImportedWeightsInfo, ImportModelResult } from './models';
 import type { RunDetail, RunImportResult, RunSummary } from './runs';
+import type { SweepDetail, SweepDimensionChoice, SweepSummary, StartSweepRequest } from './sweeps';
 import type { BackendInfo, DataImage, DataPreview, DataSpec, StartTrainingRequest, TrainingEventMessage, TrainingStarted } from './training';
 
 export type { CompileResult, GraphError, NodeSummary } from '../graph/compile';
@@ -26,6 +27,7 @@ export type * from './training';
 export type * from './runs';
 export type * from './inspect';
 export type * from './models';
+export type * from './sweeps';
 export type * from './lecture';
 
 /** Which program is showing the UI. */
@@ -134,6 +136,17 @@ export interface WorkbenchCalls {
   /** Images of the run's data (e.g. its misclassified test instances), raw 0..255. */
   runImages(runId: number, split: 'train' | 'test', indices: number[]): DataImage[];
 
+  // Sweeps (core/sweep): trials run one after another, each a normal run; the table changes arrive as onSweepChanged
+  /** Checks the whole sweep (refused naming the dimension and value), records it and starts its first trial. */
+  startSweep(request: StartSweepRequest): SweepSummary;
+  /** Stops the running trial at a checkpoint; continueSweep goes on from there. */
+  stopSweep(sweepId: number): void;
+  continueSweep(sweepId: number): SweepSummary;
+  listSweeps(): SweepSummary[];
+  getSweep(sweepId: number): SweepDetail;
+  /** What a sweep can vary on this graph: training settings and node.param. */
+  sweepDimensions(graph: GraphFile): SweepDimensionChoice[];
+
   // Inspection (float64 reference backend, off the training thread's data)
   gradientFlow(runId: number): GradientFlowData;
   gradientCheck(target: InspectTarget, nodeId: string, batchSize: number): GradientCheckResult;
@@ -152,6 +165,8 @@ export interface WorkbenchEvents {
   onTrainingEvent: TrainingEventMessage;
   /** A run was added, renamed, deleted or changed status: reload the list. */
   onRunsChanged: number | null;
+  /** A sweep started, a trial started or ended, or a trial finished an epoch: reload its table. */
+  onSweepChanged: number;
 }
 
 export type CallName = keyof WorkbenchCalls;
@@ -195,6 +210,12 @@ export const CALL_NAMES = [
   'exportRun',
   'importRuns',
   'runImages',
+  'startSweep',
+  'stopSweep',
+  'continueSweep',
+  'listSweeps',
+  'getSweep',
+  'sweepDimensions',
   'gradientFlow',
   'gradientCheck',
   'vectorForm',
@@ -203,7 +224,7 @@ export const CALL_NAMES = [
   'lectureCheck',
 ] as const satisfies readonly CallName[];
 
-export const EVENT_NAMES = ['onMenuCommand', 'onRecentFilesChanged', 'onTrainingEvent', 'onRunsChanged'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['onMenuCommand', 'onRecentFilesChanged', 'onTrainingEvent', 'onRunsChanged', 'onSweepChanged'] as const satisfies readonly EventName[];
 
 // Compile-time check that the lists name every member (a missing name makes this a type error).
 type Missing<All, Listed> = Exclude<All, Listed>;

@@ -22,6 +22,8 @@ export interface RunSummary {
   live: boolean;
   /** Can be continued from its latest checkpoint. */
   resumable: boolean;
+  /** The sweep and trial (1-based) that recorded it, or null. */
+  sweep: { id: number; trial: number } | null;
 }
 
 export interface RunStepPoint {

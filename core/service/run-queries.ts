@@ -19,8 +19,10 @@ export class RunQueries {
     private readonly isLive: (runId: number) => boolean,
   ) {}
 
-  summary(run: Run): RunSummary {
+  summary(run: Run, sweeps?: Map<number, { sweepId: number; index: number }>): RunSummary {
     const live = this.isLive(run.id);
+    const trial = sweeps ? (sweeps.get(run.id) ?? null) : this.workspace.sweeps.trialOfRun(run.id);
+    const sweep = trial ? { id: trial.sweepId, trial: trial.index + 1 } : null;
     return {
       id: run.id,
       name: run.name,
@@ -38,11 +40,13 @@ export class RunQueries {
       lastEpoch: run.lastEpoch,
       live,
       resumable: !live && RESUMABLE_STATUSES.includes(run.status) && this.workspace.checkpoints.list(run.id).length > 0,
+      sweep,
     };
   }
 
   list(): RunSummary[] {
-    return this.workspace.runs.list().map((r) => this.summary(r));
+    const sweeps = this.workspace.sweeps.runIndex();
+    return this.workspace.runs.list().map((r) => this.summary(r, sweeps));
   }
 
   run(runId: number): Run {

@@ -33,6 +33,8 @@ export function toUiEvent(event: TrainingEvent): UiTrainingEvent {
   }
 }
 
+type TrainingHandlers = { onPrepared: (info: PreparedInfo, runId: number | null) => void; onEvent: (e: TrainingEvent) => void };
+
 export class TrainingManager {
   private readonly live = new Map<number, RecordedTraining>();
 
@@ -91,10 +93,18 @@ export class TrainingManager {
     return session;
   }
 
-  private run(begin: (handlers: { onPrepared: (info: PreparedInfo, runId: number | null) => void; onEvent: (e: TrainingEvent) => void }) => RecordedTraining): Promise<TrainingStarted> {
-    return new Promise<TrainingStarted>((resolve, reject) => {
+  private run(begin: (handlers: TrainingHandlers) => RecordedTraining): Promise<TrainingStarted> {
+    return this.launch(begin).started;
+  }
+
+  /**
+   * Starts training as this manager's run (its events forwarded, pause / stop by its id) and
+   * gives the training itself too: a sweep awaits its end and stops it by its own rules.
+   */
+  launch(begin: (handlers: TrainingHandlers) => RecordedTraining): { training: RecordedTraining; started: Promise<TrainingStarted> } {
+    let training: RecordedTraining | null = null;
+    const started = new Promise<TrainingStarted>((resolve, reject) => {
       let runId: number | null = null;
-      let training: RecordedTraining | null = null;
       const pending: TrainingEvent[] = [];
       const forward = (event: TrainingEvent) => {
         if (runId === null) pending.push(event);
@@ -130,5 +140,6 @@ export class TrainingManager {
         },
       );
     });
+    return { training: training!, started };
   }
 }

@@ -14,6 +14,8 @@ import { Inspector } from './inspector';
 import { ModelExchange } from './model-exchange';
 import { RunQueries } from './run-queries';
 import { TrainingManager } from './training-manager';
+import { SweepManager } from './sweep-manager';
+import { dimensionChoices } from '../sweep/dimensions';
 
 /** The calls as the service implements them: each may answer now or later. */
 export type WorkbenchHandlers = {
@@ -52,6 +54,7 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
   const remember = (path: string) => events.emit('onRecentFilesChanged', recent.touch(path));
   const ws = options.workspace;
   const training = ws ? new TrainingManager(ws, (m) => events.emit('onTrainingEvent', m), (id) => events.emit('onRunsChanged', id)) : null;
+  const sweeps = ws && training ? new SweepManager(ws, training, (id) => events.emit('onSweepChanged', id)) : null;
   const runs = ws ? new RunQueries(ws, (id) => training!.liveRunIds().includes(id)) : null;
   const inspector = ws ? new Inspector(ws) : null;
   const models = new ModelExchange(options.drafts, ws ?? null);
@@ -68,6 +71,7 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
     events,
     shutdown: async () => {
       inspector?.close();
+      await sweeps?.stopAll();
       await training?.stopAll();
     },
     liveRunIds: () => training?.liveRunIds() ?? [],
@@ -96,6 +100,12 @@ export function createWorkbenchService(options: ServiceOptions): WorkbenchServic
     exportRun: (runId, path) => need(runs, 'exportRun').export(runId, path),
     importRuns: (path) => changed(null, need(runs, 'importRuns').import(path)),
     runImages: (runId, split, indices) => need(runs, 'runImages').images(runId, split, indices),
+    startSweep: (request) => need(sweeps, 'startSweep').start(request),
+    stopSweep: (sweepId) => need(sweeps, 'stopSweep').stop(sweepId),
+    continueSweep: (sweepId) => need(sweeps, 'continueSweep').continue(sweepId),
+    listSweeps: () => need(sweeps, 'listSweeps').list(),
+    getSweep: (sweepId) => need(sweeps, 'getSweep').detail(sweepId),
+    sweepDimensions: (graph) => dimensionChoices(parseGraph(graph)),
     gradientFlow: (runId) => need(inspector, 'gradientFlow').gradientFlow(runId),
     gradientCheck: (target, nodeId, batchSize) => need(inspector, 'gradientCheck').gradientCheck(target, nodeId, batchSize),
     vectorForm: (target, nodeId, sample) => need(inspector, 'vectorForm').vectorForm(target, nodeId, sample),

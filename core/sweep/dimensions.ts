@@ -130,3 +130,12 @@ export function applyValue(target: DimensionTarget, value: SweepValue, base: { s
   };
   return { settings: base.settings, graph };
 }
+
+/** Every name a sweep can vary on this graph, for a builder's list: the settings, then node.param of each node. */
+export function dimensionChoices(graph: GraphFile): { name: string; describe: string }[] {
+  const settings = Object.entries(SETTINGS).map(([name, s]) => ({ name, describe: s.describe }));
+  const outputs = graph.nodes.filter((n) => n.kind === 'output');
+  const c = outputs.length === 1 ? [{ name: 'C', describe: 'regularisation constant of the output node (none: no regulariser)' }] : [];
+  const nodes = graph.nodes.flatMap((n) => Object.keys(NODE_PARAMS[n.kind] ?? {}).filter((p) => !(n.kind === 'output' && p === 'C' && c.length)).map((p) => ({ name: `${n.name}.${p}`, describe: `${n.kind} node ${n.name}: ${p}` })));
+  return [...settings, ...c, ...nodes];
+}

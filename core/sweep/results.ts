@@ -1,22 +1,10 @@
 /** A sweep's table: one row per trial with its varied values, its run's status and its accuracies. */
-import type { SweepRecord, TrialState } from '../store/sweeps';
+import type { SweepTrialRow } from '../api/sweeps';
+import type { SweepRecord } from '../store/sweeps';
 import type { Workspace } from '../store/workspace';
 
-export interface SweepResultRow {
-  /** 1-based, as shown. */
-  trial: number;
-  values: Record<string, unknown>;
-  state: TrialState;
-  runId: number | null;
-  runStatus: string | null;
-  /** Best validation accuracy of the run (what the sweep compares). */
-  valAccuracy: number | null;
-  /** Accuracy on the test split, measured once at the run's end (null for a pruned or unfinished run). */
-  testAccuracy: number | null;
-  epochs: number;
-  wallMs: number;
-  decision: unknown;
-}
+/** A row as the contract carries it (core/api/sweeps.ts); the CLI prints the same rows. */
+export type SweepResultRow = SweepTrialRow;
 
 export interface SweepResults {
   sweep: SweepRecord;
@@ -33,7 +21,7 @@ export function sweepResults(ws: Workspace, sweepId: number): SweepResults {
     const test = run ? ws.evaluations.list(run.id).filter((e) => e.split === 'test').at(-1) : undefined;
     return {
       trial: t.index + 1,
-      values: t.values,
+      values: t.values as SweepTrialRow['values'],
       state: t.state,
       runId: run?.id ?? null,
       runStatus: run?.status ?? null,

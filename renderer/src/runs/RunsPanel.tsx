@@ -1,13 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RunDetail, RunSummary } from '../../../core/api/contract';
 import { api } from '../api/workbench-api';
-import { editorStore } from '../editor/editor-store-context';
 import { resolveHostPath } from '../editor/ResolvedPath';
-import { inspectStore } from '../inspect/inspect-store';
 import { dockStore } from '../workbench/dock-store';
 import { continueRunInDashboard } from '../training/continue-run';
-import { setForm } from '../training/training-store';
 import { CompareView } from './CompareView';
+import { loadRunIntoEditor } from './load-run';
 import { RunView } from './RunView';
 
 type Editing = { runId: number; kind: 'rename' | 'export'; text: string } | null;
@@ -48,18 +46,7 @@ export function RunsPanel() {
       setNotice({ error: true, text: (e as Error).message });
     }
   };
-  const loadIntoEditor = (runId: number) =>
-    act(async () => {
-      const run = await api.getRun(runId);
-      editorStore.getState().replace(run.graph, null);
-      // The status bar names what the editor now holds (not the template or file before it).
-      editorStore.getState().notify({ kind: 'info', text: `Loaded the graph of run ${run.summary.name} (${runId}).` });
-      inspectStore.getState().setWeightsRun(runId);
-      const data = (run.hyperParameters as { data?: unknown }).data;
-      if (data === 'sample' || data === 'fashion-mnist') setForm({ dataKind: data });
-      else if (typeof data === 'string') setForm({ dataKind: 'path', dataPath: data });
-      void inspectStore.getState().loadFlow(runId);
-    }, `Loaded the graph of run ${runId}; inspections now use its latest checkpoint.`);
+  const loadIntoEditor = (runId: number) => act(() => loadRunIntoEditor(runId), `Loaded the graph of run ${runId}; inspections now use its latest checkpoint.`);
   const continueRun = (runId: number) =>
     act(async () => {
       await continueRunInDashboard(runId);
@@ -97,6 +84,7 @@ export function RunsPanel() {
               <th>Best val. acc.</th>
               <th>Optimizer</th>
               <th>Backend</th>
+              <th>Sweep</th>
               <th>Steps</th>
               <th className="row-actions">Actions</th>
             </tr>
@@ -126,6 +114,7 @@ export function RunsPanel() {
                 <td className="num">{r.bestValAccuracy !== null ? `${(100 * r.bestValAccuracy).toFixed(2)}%` : '—'}</td>
                 <td>{r.optimizer ?? '—'}</td>
                 <td>{r.backend}</td>
+                <td>{r.sweep ? `${r.sweep.id} (trial ${r.sweep.trial})` : '—'}</td>
                 <td className="num">{r.lastStep ?? 0}</td>
                 <td className="row-actions">
                   <div className="row-actions-buttons">

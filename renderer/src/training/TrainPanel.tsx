@@ -10,7 +10,7 @@ import { DataPreviewView } from './DataPreviewView';
 
 const useTraining = <T,>(selector: (s: ReturnType<typeof trainingStore.getState>) => T) => useStore(trainingStore, selector);
 
-function settingsOf(form: TrainingForm): TrainingSettings {
+export function settingsOf(form: TrainingForm): TrainingSettings {
   const num = (field: string, text: string) => {
     const v = Number(text);
     if (text.trim() === '' || !Number.isFinite(v)) throw new Error(`${field}: expected a number, got "${text}"`);
@@ -31,7 +31,7 @@ function settingsOf(form: TrainingForm): TrainingSettings {
   };
 }
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
+export function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <label className="form-field">
       <span>{label}</span>

@@ -6,12 +6,14 @@ import { GradientsPanel } from '../inspect/GradientsPanel';
 import { LecturePanel } from '../lecture/LecturePanel';
 import { startLiveInspection } from '../inspect/live-inspection';
 import { RunsPanel } from '../runs/RunsPanel';
+import { SweepPanel } from '../sweep/SweepPanel';
 import { TrainPanel } from '../training/TrainPanel';
 import { followRunFromStore, receiveTrainingEvent, trainingStore } from '../training/training-store';
 import { dockStore, showDockTab, type DockTab } from './dock-store';
 
 const TABS: { id: DockTab; label: string }[] = [
   { id: 'train', label: 'Train' },
+  { id: 'sweep', label: 'Sweep' },
   { id: 'gradients', label: 'Gradients' },
   { id: 'activations', label: 'Activations' },
   { id: 'runs', label: 'Runs' },
@@ -60,6 +62,7 @@ export function Dock() {
       {TABS.map((t) => (
         <div key={t.id} role="tabpanel" aria-label={t.label} hidden={!open || tab !== t.id} className="dock-panel">
           {t.id === 'train' && <TrainPanel />}
+          {t.id === 'sweep' && <SweepPanel />}
           {t.id === 'gradients' && <GradientsPanel />}
           {t.id === 'activations' && <ActivationsPanel />}
           {t.id === 'runs' && <RunsPanel />}

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 
-export type DockTab = 'train' | 'gradients' | 'activations' | 'runs' | 'lecture';
+export type DockTab = 'train' | 'sweep' | 'gradients' | 'activations' | 'runs' | 'lecture';
 
 /** The dock's height when open, before anyone has resized it. */
 export const DOCK_DEFAULT_HEIGHT = 360;
