@@ -37,6 +37,7 @@ const LEVERS: { name: string; set: (levers: Levers, on: boolean) => void }[] = [
   { name: 'bias + activation in the forward GEMM write-back', set: (l, on) => (l.biasActivate = on) },
   { name: 'P_pad^T P_phi^T as a gather over the inverse map', set: (l, on) => (l.scatterAsGather = on) },
   { name: 'P_phi P_pad four channels per f32x4', set: (l, on) => (l.gatherLanes = on) },
+  { name: 'all of them', set: (l, on) => ((l.biasActivate = on), (l.scatterAsGather = on), (l.gatherLanes = on)) },
 ];
 
 const template = readFileSync(new URL('../resources/templates/simplenn-3layer.json', import.meta.url), 'utf8');
