@@ -127,6 +127,39 @@ describe('a sweep in the browser', () => {
     await tab('Sweep');
   });
 
+  it('stops a sweep, continues its stopped trial in the Train tab, then continues the sweep without repeating it', async () => {
+    const panel = sweepPanel();
+    for (let n = 4; n > 1; n--) await panel.getByRole('button', { name: `Remove dimension ${n}` }).click();
+    await panel.getByLabel('Dimension 1', { exact: true }).selectOption('lr');
+    await panel.getByLabel('Values of dimension 1').fill('0.002, 0.004');
+    await tab('Train');
+    await page.getByRole('tabpanel', { name: 'Train' }).getByLabel('Epochs', { exact: true }).fill('3');
+    await tab('Sweep');
+    await panel.getByRole('button', { name: 'Start sweep' }).click();
+    await expect.poll(() => panel.getByLabel('Sweep shown').inputValue(), WAIT).toBe('2');
+    await expect.poll(() => panel.locator('tbody tr[data-state="running"]').count(), WAIT).toBe(1);
+    await panel.getByRole('button', { name: 'Stop sweep' }).click();
+    await expect.poll(() => panel.getByRole('status', { name: 'Sweep status' }).getAttribute('data-status'), WAIT).toBe('stopped');
+    expect(await panel.getByRole('button', { name: 'Continue sweep' }).isEnabled()).toBe(true);
+    const first = rows().filter({ has: page.getByRole('button', { name: 'Continue trial 1' }) });
+    expect(await first.getAttribute('data-state')).toBe('pending'); // its run stopped at a checkpoint
+    await first.getByRole('button', { name: 'Continue trial 1' }).click();
+    const trainStatus = () => page.getByRole('status', { name: 'Training status' }).getAttribute('data-status');
+    await expect.poll(trainStatus, WAIT).toBe('completed'); // the Train tab followed the continued run to its end
+    const runOfTrial1 = (await page.getByRole('status', { name: 'Training status' }).textContent())!.match(/^run (\d+)/)![1];
+    await tab('Sweep');
+    await panel.getByRole('button', { name: 'Continue sweep' }).click();
+    await expect.poll(() => panel.getByRole('status', { name: 'Sweep status' }).getAttribute('data-status'), { timeout: 120_000, interval: 250 }).toBe('completed');
+    await panel.getByRole('button', { name: 'Trial', exact: true }).click();
+    const table = await rows().evaluateAll((trs) => trs.map((tr) => [tr.children[0].textContent, tr.getAttribute('data-state')]));
+    expect(table).toEqual([['1', 'finished'], ['2', 'finished']]);
+    await tab('Runs');
+    // trial 1 kept its one run (continued, not trained again): 2 runs in sweep 2
+    await expect.poll(() => page.getByRole('table', { name: 'Runs list' }).locator('tbody tr').filter({ hasText: /2 \(trial \d\)/ }).count(), WAIT).toBe(2);
+    expect(await page.getByRole('table', { name: 'Runs list' }).locator(`tbody tr[data-run-id="${runOfTrial1}"]`).textContent()).toMatch(/2 \(trial 1\)/);
+    await tab('Sweep');
+  });
+
   it('stays legible and reachable at 1920x1080', async () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForTimeout(300);

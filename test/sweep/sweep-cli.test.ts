@@ -141,6 +141,18 @@ describe('cnnwb sweep', () => {
     expect(out.sweep.statusDetail).toMatch(/budget reached: 1 trial/);
   });
 
+  it('keeps to a budget of minutes: the trial running when it runs out is stopped, no trial starts after it', async () => {
+    const db = join(tempDir('cnnwb-sweep-'), 'w.db');
+    // 0.01 minutes = 600 ms of recorded training: less than the first trial's 6 epochs take
+    const r = await cnnwb(['sweep', TINY, ...BASE, '--epochs', '6', '--grid', 'lr=0.05,0.04,0.03', '--budget-minutes', '0.01', '--early-stopping', 'none', '--db', db, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.runs[0]).toMatchObject({ state: 'skipped', runStatus: 'stopped', decision: { budget: expect.stringMatching(/^0\.01 minutes used; stopped at step \d+$/) } });
+    expect(out.runs[0].epochs).toBeLessThan(6);
+    expect(out.runs.at(-1).state).toBe('skipped');
+    expect(out.sweep).toMatchObject({ status: 'completed', statusDetail: expect.stringMatching(/^budget reached/) });
+  });
+
   it('refuses bad sweeps before any run starts: one line naming the dimension and value, exit 2', async () => {
     const db = join(tempDir('cnnwb-sweep-'), 'w.db');
     const cases: [string[], RegExp][] = [

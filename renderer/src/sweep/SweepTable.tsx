@@ -15,6 +15,9 @@ const TRAILING: { column: SweepColumn; label: string }[] = [
   { column: 'wallMs', label: 'Wall' },
 ];
 
+/** Run statuses that have a checkpoint to continue from (core/store RESUMABLE_STATUSES). */
+const CONTINUABLE = new Set(['stopped', 'interrupted', 'failed', 'paused']);
+
 function decisionText(decision: unknown): string {
   if (!decision || typeof decision !== 'object') return '';
   const d = decision as { rule?: string; epoch?: number; best?: number; median?: number; error?: string; budget?: string };
@@ -66,7 +69,7 @@ export function SweepTable({ detail, onLoad, onContinue }: { detail: SweepDetail
                   <button type="button" className="small" disabled={row.runId === null} aria-label={`Load trial ${row.trial} into editor`} onClick={() => onLoad(row.runId!)}>
                     Load into editor
                   </button>
-                  <button type="button" className="small" disabled={row.runId === null || row.state === 'running'} aria-label={`Continue trial ${row.trial}`} onClick={() => onContinue(row.runId!)}>
+                  <button type="button" className="small" disabled={row.runId === null || row.state === 'running' || !CONTINUABLE.has(row.runStatus ?? '')} aria-label={`Continue trial ${row.trial}`} onClick={() => onContinue(row.runId!)}>
                     Continue
                   </button>
                 </div>
