@@ -4,7 +4,9 @@
  *
  * Every matrix is column-major (vec order) and has a key that is unique over the walk: a step that
  * uses a quantity an earlier step showed uses the same key, so "recomputed from what the earlier
- * steps displayed" is a lookup. Keys: `A<k>` is the input of node k of the chain (A0 the instance,
+ * steps displayed" is a lookup. The values are sent once per key (LectureWalk.values; index maps
+ * in LectureWalk.maps): steps share their operands, and sent with every step the 3-layer template's
+ * walk was 19 MB of JSON. Keys: `A<k>` is the input of node k of the chain (A0 the instance,
  * A<n> the scores z^{L+1}); `padZ@k`, `phi@k`, `W@k`, `b@k`, `S@k` belong to affine node k;
  * `d…` is dxi/d… of the same quantity; `fW@k`, `fb@k` are the gradients of f.
  */
@@ -15,17 +17,15 @@ export interface LectureMatrix {
   tex: string;
   rows: number;
   cols: number;
-  /** rows * cols values, column-major. */
-  values: number[];
   /** For a d x (a b) activation: its channels and spatial size, so it can be drawn as images. */
   spatial?: { d: number; a: number; b: number };
 }
 
-/** A 0/1 operator as the index map the engine applies: entry j of the result reads source[map[j]] (-1: a zero). */
+/** A 0/1 operator as the index map the engine applies (LectureWalk.maps[key]): entry j of the result reads source[map[j]] (-1: a zero). */
 export interface LectureIndexMap {
   key: string;
   tex: string;
-  map: number[];
+  length: number;
   sourceLength: number;
   meaning: string;
 }
@@ -43,8 +43,8 @@ export interface LectureFeeds {
   phi: string;
   /** The layer input Z^m (key) the columns read. */
   Z: string;
-  /** P_phi P_pad composed: entry k + K q of phi(pad(Z)) reads vec(Z^m)[patchMap[k + K q]] (-1: padding); null for phi = I (a column reads all of z). */
-  patchMap: number[] | null;
+  /** Key in LectureWalk.maps of P_phi P_pad composed: entry k + K q of phi(pad(Z)) reads vec(Z^m)[map[k + K q]] (-1: padding); null for phi = I (a column reads all of z). */
+  patchMap: string | null;
 }
 
 /** Which quantity "Check this step" perturbs: the input of chain node k (k = n: the scores), S of affine node k, or its W / b. */
@@ -84,6 +84,10 @@ export interface LectureWalk {
   loss: 'squared' | 'softmax_ce';
   C: number | null;
   steps: LectureStep[];
+  /** Each matrix's rows * cols values, column-major, by key. */
+  values: Record<string, number[]>;
+  /** Each index map by key. */
+  maps: Record<string, number[]>;
 }
 
 export interface LectureProbe {

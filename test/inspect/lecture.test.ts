@@ -7,6 +7,7 @@ import type { ActivationKind } from '../../core/graph/format';
 import { parseGraphText } from '../../core/graph/parse';
 import { buildInspectionNetwork, compileForInspection } from '../../core/inspect/inspectionNetwork';
 import type { LectureStep, LectureWalk } from '../../core/api/lecture';
+import { packSteps } from '../../core/inspect/lecture/builtStep';
 import { lectureWalk } from '../../core/inspect/lecture/lectureWalk';
 import { checkLectureStep } from '../../core/inspect/lecture/stepCheck';
 import { Random } from '../../core/util/random';
@@ -71,7 +72,7 @@ function recompute(step: LectureStep, spec: NetworkSpec, get: (key: string) => n
   const [phase, nodeId, what] = step.id.split(':');
   const k = spec.layers.findIndex((l) => l.nodeId === nodeId);
   const layer = spec.layers[k] as LayerSpec;
-  const map = (key: string) => step.indexMaps.find((m) => m.key.startsWith(key))!.map;
+  const map = (key: string) => walk.maps[step.indexMaps.find((m) => m.key.startsWith(key))!.key];
   const n = spec.layers.length;
   if (phase === 'objective') {
     const z = get(`A${n}`);
@@ -100,7 +101,7 @@ function recompute(step: LectureStep, spec: NetworkSpec, get: (key: string) => n
     if (what === 'S') {
       const W = step.matrices.find((m) => m.key === `W@${k}`)!;
       const P = layer.outShape.a * layer.outShape.b;
-      const S = product(W.values, get(`phi@${k}`), W.rows, W.cols, P);
+      const S = product(walk.values[W.key], get(`phi@${k}`), W.rows, W.cols, P);
       const b = get(`b@${k}`);
       return S.map((v, j) => v + b[j % W.rows]);
     }
@@ -138,7 +139,7 @@ function recompute(step: LectureStep, spec: NetworkSpec, get: (key: string) => n
   if (what === 'sigma') {
     const l = layer as LayerSpec & { kind: 'activation' };
     const a = get(`A${k + 1}`);
-    const sp = step.matrices.find((m) => m.key === `sigmaPrime@${k}`)!.values;
+    const sp = walk.values[`sigmaPrime@${k}`];
     sp.forEach((v, j) => expect(v).toBe(sigmaPrime(l.activation, l.leak, a[j])));
     return dOut().map((v, j) => v * sp[j]);
   }
@@ -150,28 +151,28 @@ function recompute(step: LectureStep, spec: NetworkSpec, get: (key: string) => n
   const withC = (g: ArrayLike<number>, theta: number[]) => Array.from(g, (v, j) => v + (spec.C === null ? 0 : theta[j] / spec.C!));
   if (what === 'dS') {
     const a = get(`A${k + 1}`);
-    const sp = step.matrices.find((m) => m.key === `sigmaPrime@${k}`)!.values;
+    const sp = walk.values[`sigmaPrime@${k}`];
     sp.forEach((v, j) => expect(v).toBe(sigmaPrime(l.activation, l.leak, a[j])));
     return dOut().map((v, j) => v * sp[j]);
   }
   if (what === 'dW') {
     const dW = product(get(`dS@${k}`), get(`phi@${k}`), rows, P, K, false, true);
-    expectClose(step.matrices.find((m) => m.key === `fW@${k}`)!.values, withC(dW, W), `${step.id} fW`);
+    expectClose(walk.values[`fW@${k}`], withC(dW, W), `${step.id} fW`);
     return dW;
   }
   if (what === 'db') {
     const dS = get(`dS@${k}`);
     const db = Array.from({ length: rows }, (_, r) => Array.from({ length: P }, (_, c) => dS[r + rows * c]).reduce((s, v) => s + v, 0));
-    expectClose(step.matrices.find((m) => m.key === `fb@${k}`)!.values, withC(db, get(`b@${k}`)), `${step.id} fb`);
+    expectClose(walk.values[`fb@${k}`], withC(db, get(`b@${k}`)), `${step.id} fb`);
     return db;
   }
   // dZ
   const WtdS = product(W, get(`dS@${k}`), K, rows, P, true);
   if (l.kind === 'fc') return WtdS;
-  expectClose(step.matrices.find((m) => m.key === `WtdS@${k}`)!.values, WtdS, `${step.id} WtdS`);
-  const dPad = new Float64Array(step.matrices.find((m) => m.key === `dpadZ@${k}`)!.values.length);
+  expectClose(walk.values[`WtdS@${k}`], WtdS, `${step.id} WtdS`);
+  const dPad = new Float64Array(walk.values[`dpadZ@${k}`].length);
   map('Pphi').forEach((j, t) => (dPad[j] += WtdS[t]));
-  expectClose(step.matrices.find((m) => m.key === `dpadZ@${k}`)!.values, dPad, `${step.id} dpadZ`);
+  expectClose(walk.values[`dpadZ@${k}`], dPad, `${step.id} dpadZ`);
   const dZ = new Float64Array(l.inShape.d * l.inShape.a * l.inShape.b);
   map('Ppad').forEach((j, t) => j >= 0 && (dZ[j] += dPad[t]));
   return dZ;
@@ -184,24 +185,25 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   for (let j = 0; j < expected.length; j++) if (!(Math.abs(actual[j] - expected[j]) <= 1e-10 * scale)) expect(actual[j], `${what}[${j}]`).toBe(expected[j]);
 }
 
-/** Walks the steps in order: an operand shown before must be shown again unchanged; each result must equal its float64 recomputation. */
+/**
+ * Walks the steps in order: each result must equal its float64 recomputation from what the steps
+ * before it displayed (a key is usable once a step showed it; a key shown twice holds one set of
+ * values: packSteps refuses two).
+ */
 function verifyWalk(spec: NetworkSpec, walk: LectureWalk) {
-  const seen = new Map<string, number[]>();
+  const seen = new Set<string>();
   const get = (key: string) => {
-    const v = seen.get(key);
-    if (!v) throw new Error(`the walk uses ${key} before any step displayed it`);
-    return v;
+    if (!seen.has(key)) throw new Error(`the walk uses ${key} before any step displayed it`);
+    return walk.values[key];
   };
-  const input = walk.steps[0].matrices[0];
-  seen.set(input.key, input.values);
+  seen.add(walk.steps[0].matrices[0].key);
   for (const step of walk.steps) {
     for (const m of step.matrices) {
-      expect(m.values.length, `${step.id} ${m.key}`).toBe(m.rows * m.cols);
-      const before = seen.get(m.key);
-      if (before && m.key !== step.result) expect(m.values, `${step.id} shows ${m.key} as an earlier step did`).toEqual(before);
+      expect(walk.values[m.key].length, `${step.id} ${m.key}`).toBe(m.rows * m.cols);
       // Parameters (W, b), the label's one-hot y and the operands a step introduces are the engine's inputs.
-      if (!before && m.key !== step.result) seen.set(m.key, m.values);
+      if (m.key !== step.result) seen.add(m.key);
     }
+    for (const p of step.indexMaps) expect(walk.maps[p.key].length, `${step.id} ${p.key}`).toBe(p.length);
     const expected = recompute(step, spec, get, walk);
     if (expected === null) continue;
     if (typeof expected === 'number') {
@@ -209,9 +211,8 @@ function verifyWalk(spec: NetworkSpec, walk: LectureWalk) {
       expect(Math.abs(value - expected), step.id).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)));
       continue;
     }
-    const result = step.matrices.find((m) => m.key === step.result)!;
-    expectClose(result.values, expected, step.id);
-    seen.set(result.key, result.values);
+    expectClose(walk.values[step.result!], expected, step.id);
+    seen.add(step.result!);
   }
 }
 
@@ -230,13 +231,13 @@ describe('Lecture mode walks the engine', () => {
       // The ends of the walk against the engine's own calls.
       const n = spec.layers.length;
       const scores = walk.steps.find((s) => s.id === 'objective:loss')!.matrices.find((m) => m.key === `A${n}`)!;
-      expect(scores.values).toEqual(Array.from(network.scores(x, 1)));
+      expect(walk.values[scores.key]).toEqual(Array.from(network.scores(x, 1)));
       const objective = network.objectiveAndGradient(x, [label], 1);
       expect(walk.steps.find((s) => s.id === 'objective:f')!.scalars.find((s) => s.key === 'f')!.value).toBeCloseTo(objective.f, 12);
       for (const g of network.getGradients()) {
         const k = spec.layers.findIndex((l) => l.nodeId === g.layerId);
         const shown = walk.steps.find((s) => s.id === `backward:${g.layerId}:d${g.name}`)!.matrices.find((m) => m.key === `f${g.name}@${k}`)!;
-        expectClose(shown.values, g.values, `${g.layerId}.${g.name}`);
+        expectClose(walk.values[shown.key], g.values, `${g.layerId}.${g.name}`);
       }
     });
 
@@ -251,7 +252,7 @@ describe('Lecture mode walks the engine', () => {
     const S = walk.steps.find((s) => s.id === 'forward:conv2:S')!;
     expect(S.tex).toBe('S^{2} = W^{2}\\,\\phi(\\mathrm{pad}(Z^{2})) + \\mathbf{b}^{2} \\mathbf{1}^T_{a_{\\mathrm{conv}}^{2} b_{\\mathrm{conv}}^{2}}');
     expect(S.matrices.map((m) => `${m.key} ${m.rows}x${m.cols}`)).toEqual(['W@2 64x288', 'phi@2 288x196', 'b@2 64x1', 'S@2 64x196']);
-    expect(S.feeds!.patchMap!.length).toBe(288 * 196);
+    expect(walk.maps[S.feeds!.patchMap!].length).toBe(288 * 196);
     expect(walk.steps.find((s) => s.id === 'forward:fc1:phi')!.tex).toBe('\\phi(\\mathrm{pad}(\\mathbf{z}^{4})) = \\mathcal{I}_{576}\\,\\mathbf{z}^{4}');
     expect(walk.steps.find((s) => s.id === 'objective:f')!.tex).toContain('\\frac{1}{2C}\\theta^T\\theta');
     expect(walk.steps.find((s) => s.id === 'forward:pool2:pool')!.tex).toMatch(/^Z\^\{3\} = /);
@@ -297,9 +298,9 @@ describe('Check this step: central differences in float64', () => {
   it('catches a wrong gradient: one entry of dxi/ds off by 30%, probed entry by entry', () => {
     const { network, x, label, walk } = walkOf(compileForInspection(buildChainGraph('options', OPTIONS_NET)));
     const step = walk.steps.find((s) => s.id === 'backward:fc1:dS')!;
-    const dS = step.matrices.find((m) => m.key === step.result)!;
-    const j = dS.values.findIndex((v) => Math.abs(v) > 1e-3);
-    dS.values[j] *= 1.3;
+    const dS = walk.values[step.result!];
+    const j = dS.findIndex((v) => Math.abs(v) > 1e-3);
+    dS[j] *= 1.3;
     const check = checkLectureStep(network, x, label, walk, step.id);
     expect(check.exhaustive).toBe(true);
     expect(check.probes.find((p) => p.index === j)!.relativeError).toBeGreaterThan(1e-2);
@@ -308,9 +309,9 @@ describe('Check this step: central differences in float64', () => {
   it('catches a wrong entry of a large gradient through the random directions', () => {
     const { network, x, label, walk } = walkOf(compileForInspection(buildChainGraph('options', OPTIONS_NET)));
     const step = walk.steps.find((s) => s.id === 'backward:conv2:dS')!;
-    const dS = step.matrices.find((m) => m.key === step.result)!;
-    const j = dS.values.reduce((best, v, i) => (Math.abs(v) > Math.abs(dS.values[best]) ? i : best), 0);
-    dS.values[j] *= 1.3;
+    const dS = walk.values[step.result!];
+    const j = dS.reduce((best, v, i) => (Math.abs(v) > Math.abs(dS[best]) ? i : best), 0);
+    dS[j] *= 1.3;
     const check = checkLectureStep(network, x, label, walk, step.id, 1);
     expect(check.exhaustive).toBe(false);
     const directions = check.probes.filter((p) => p.index === null);
@@ -331,5 +332,17 @@ describe('Check this step: central differences in float64', () => {
     const { network, x, label, walk } = walkOf(compileForInspection(buildChainGraph('options', OPTIONS_NET)));
     expect(() => checkLectureStep(network, x, label, walk, 'forward:conv1:S')).toThrow(/no gradient to check/);
     expect(() => checkLectureStep(network, x, label, walk, 'nope')).toThrow(/no step "nope"/);
+  });
+});
+
+describe('the walk sent once per key', () => {
+  it('holds each matrix once, and refuses a key shown with two sets of values', () => {
+    const { walk } = walkOf(compileForInspection(buildChainGraph('options', OPTIONS_NET)));
+    const shown = walk.steps.flatMap((s) => s.matrices.map((m) => m.key));
+    expect(shown.length).toBeGreaterThan(new Set(shown).size); // steps share operands
+    expect(Object.keys(walk.values).sort()).toEqual([...new Set(shown)].sort());
+    const step = (values: number[]) => ({ id: 's', phase: 'forward' as const, nodeId: null, m: null, title: 't', tex: 'x', note: '', scalars: [], indexMaps: [], result: 'A0', matrices: [{ key: 'A0', tex: 'Z', rows: 1, cols: 2, values }] });
+    expect(packSteps([step([1, 2]), step([1, 2])]).values).toEqual({ A0: [1, 2] });
+    expect(() => packSteps([step([1, 2]), step([1, 3])])).toThrow(/step s shows A0 with other values than an earlier step/);
   });
 });

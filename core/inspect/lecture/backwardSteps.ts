@@ -13,7 +13,7 @@ import type { LayerSpec } from '../../graph/compile';
 import type { NodeRecord } from './engineRecord';
 import { poolIndexMap } from './forwardSteps';
 import { activation, grad, matrix, scatterAdd, sigmaPrimeDefinition } from './lectureMatrices';
-import type { LectureStep } from '../../api/lecture';
+import type { BuiltStep } from './builtStep';
 import { preActivationSymbol, type NodeSymbols } from './symbols';
 
 type AffineSpec = LayerSpec & { kind: 'conv' | 'fc' };
@@ -28,7 +28,7 @@ function outputGradient(k: number, spec: LayerSpec, sym: NodeSymbols, values: Fl
 }
 
 /** Why dW is a matrix product: vec(S) written with Kronecker products, which are never formed. */
-export function kroneckerStep(k: number, spec: AffineSpec, sym: NodeSymbols): LectureStep {
+export function kroneckerStep(k: number, spec: AffineSpec, sym: NodeSymbols): BuiltStep {
   const m = sym.m;
   const S = preActivationSymbol(spec.kind, m);
   const phi = `\\phi(\\mathrm{pad}(${sym.in}))`;
@@ -57,7 +57,7 @@ export function kroneckerStep(k: number, spec: AffineSpec, sym: NodeSymbols): Le
   };
 }
 
-function affineSteps(k: number, spec: AffineSpec, node: NodeRecord, sym: NodeSymbols): LectureStep[] {
+function affineSteps(k: number, spec: AffineSpec, node: NodeRecord, sym: NodeSymbols): BuiltStep[] {
   const m = sym.m;
   const a = node.affine!;
   const S = preActivationSymbol(spec.kind, m);
@@ -73,7 +73,7 @@ function affineSteps(k: number, spec: AffineSpec, node: NodeRecord, sym: NodeSym
   const bias = matrix(`b@${k}`, `\\mathbf{b}^{${m}}`, dNext, 1, a.b);
   const base = { phase: 'backward' as const, nodeId: spec.nodeId, m, scalars: [], indexMaps: [] };
   const fOf = (x: string) => `\\frac{\\partial f}{\\partial ${x}} = \\frac{1}{C} ${x} + \\frac{1}{l}\\sum_{i=1}^{l} \\frac{\\partial \\xi_i}{\\partial ${x}}`;
-  const steps: LectureStep[] = [
+  const steps: BuiltStep[] = [
     {
       ...base,
       id: `backward:${spec.nodeId}:dS`,
@@ -142,7 +142,7 @@ function affineSteps(k: number, spec: AffineSpec, node: NodeRecord, sym: NodeSym
   return steps;
 }
 
-export function backwardSteps(k: number, node: NodeRecord, sym: NodeSymbols): LectureStep[] {
+export function backwardSteps(k: number, node: NodeRecord, sym: NodeSymbols): BuiltStep[] {
   const spec = node.spec;
   if (spec.kind === 'conv' || spec.kind === 'fc') return affineSteps(k, spec, node, sym);
   if (!node.dInput) return [];

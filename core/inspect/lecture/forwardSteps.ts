@@ -11,14 +11,14 @@ import { buildPoolWindowIndexMap } from '../../engine/indexMaps';
 import type { LayerSpec } from '../../graph/compile';
 import type { NodeRecord } from './engineRecord';
 import { activation, gather, matrix, sigmaDefinition } from './lectureMatrices';
-import type { LectureIndexMap, LectureStep } from '../../api/lecture';
+import type { BuiltIndexMap, BuiltStep } from './builtStep';
 import { preActivationSymbol, type NodeSymbols } from './symbols';
 
 type AffineSpec = LayerSpec & { kind: 'conv' | 'fc' };
 type PoolSpec = LayerSpec & { kind: 'pool' };
 
 /** P_pool as the engine applies it: the argmax it selected (max), or each output's window (average). */
-export function poolIndexMap(spec: PoolSpec, node: NodeRecord, m: number): LectureIndexMap {
+export function poolIndexMap(spec: PoolSpec, node: NodeRecord, m: number): BuiltIndexMap {
   const { d, a, b } = spec.inShape;
   const source = d * a * b;
   if (node.argmax)
@@ -33,7 +33,7 @@ export function poolIndexMap(spec: PoolSpec, node: NodeRecord, m: number): Lectu
   };
 }
 
-function sigmaStep(k: number, spec: AffineSpec, node: NodeRecord, sym: NodeSymbols): LectureStep {
+function sigmaStep(k: number, spec: AffineSpec, node: NodeRecord, sym: NodeSymbols): BuiltStep {
   const S = preActivationSymbol(spec.kind, sym.m);
   const rhs = `\\sigma(${S})`;
   const lhs = sym.out === rhs ? '' : `${sym.out} = `;
@@ -52,7 +52,7 @@ function sigmaStep(k: number, spec: AffineSpec, node: NodeRecord, sym: NodeSymbo
   };
 }
 
-function convSteps(k: number, spec: AffineSpec & { kind: 'conv' }, node: NodeRecord, sym: NodeSymbols): LectureStep[] {
+function convSteps(k: number, spec: AffineSpec & { kind: 'conv' }, node: NodeRecord, sym: NodeSymbols): BuiltStep[] {
   const m = sym.m;
   const maps = convolutionIndexMaps(spec);
   const { d, a, b } = spec.inShape;
@@ -107,7 +107,7 @@ function convSteps(k: number, spec: AffineSpec & { kind: 'conv' }, node: NodeRec
   ];
 }
 
-function fcSteps(k: number, spec: AffineSpec & { kind: 'fc' }, node: NodeRecord, sym: NodeSymbols): LectureStep[] {
+function fcSteps(k: number, spec: AffineSpec & { kind: 'fc' }, node: NodeRecord, sym: NodeSymbols): BuiltStep[] {
   const m = sym.m;
   const n = node.input.length;
   const units = spec.outShape.d;
@@ -143,7 +143,7 @@ function fcSteps(k: number, spec: AffineSpec & { kind: 'fc' }, node: NodeRecord,
   ];
 }
 
-function poolStep(k: number, spec: PoolSpec, node: NodeRecord, sym: NodeSymbols): LectureStep {
+function poolStep(k: number, spec: PoolSpec, node: NodeRecord, sym: NodeSymbols): BuiltStep {
   const m = sym.m;
   const rhs = `\\mathrm{mat}\\big(P_{\\mathrm{pool}}^{${m}}\\,\\mathrm{vec}(${sym.in})\\big)`;
   return {
@@ -164,7 +164,7 @@ function poolStep(k: number, spec: PoolSpec, node: NodeRecord, sym: NodeSymbols)
   };
 }
 
-function activationStep(k: number, spec: LayerSpec & { kind: 'activation' }, node: NodeRecord, sym: NodeSymbols): LectureStep {
+function activationStep(k: number, spec: LayerSpec & { kind: 'activation' }, node: NodeRecord, sym: NodeSymbols): BuiltStep {
   const rhs = `\\sigma(${sym.in})`;
   return {
     id: `forward:${spec.nodeId}:sigma`,
@@ -181,7 +181,7 @@ function activationStep(k: number, spec: LayerSpec & { kind: 'activation' }, nod
   };
 }
 
-export function forwardSteps(k: number, node: NodeRecord, sym: NodeSymbols): LectureStep[] {
+export function forwardSteps(k: number, node: NodeRecord, sym: NodeSymbols): BuiltStep[] {
   const spec = node.spec;
   switch (spec.kind) {
     case 'conv':

@@ -1,17 +1,17 @@
-/** Building LectureMatrix values, and the TeX pieces several steps share. */
+/** Building BuiltMatrix values, and the TeX pieces several steps share. */
 import type { ActivationKind } from '../../graph/format';
 import type { Shape } from '../../graph/shape';
-import type { LectureMatrix } from '../../api/lecture';
+import type { BuiltMatrix } from './builtStep';
 
-export function matrix(key: string, tex: string, rows: number, cols: number, values: ArrayLike<number>, spatial?: Shape): LectureMatrix {
+export function matrix(key: string, tex: string, rows: number, cols: number, values: ArrayLike<number>, spatial?: Shape): BuiltMatrix {
   if (values.length !== rows * cols) throw new Error(`lecture: ${key} is ${rows}x${cols} and needs ${rows * cols} values, got ${values.length}`);
-  const m: LectureMatrix = { key, tex, rows, cols, values: Array.from(values) };
+  const m: BuiltMatrix = { key, tex, rows, cols, values: Array.from(values) };
   if (spatial && spatial.a * spatial.b > 1) m.spatial = { d: spatial.d, a: spatial.a, b: spatial.b };
   return m;
 }
 
 /** An activation of shape d x a x b as the d x (a b) matrix Z (a vector of n values: n x 1). */
-export function activation(key: string, tex: string, shape: Shape, values: ArrayLike<number>): LectureMatrix {
+export function activation(key: string, tex: string, shape: Shape, values: ArrayLike<number>): BuiltMatrix {
   return matrix(key, tex, shape.d, shape.a * shape.b, values, shape);
 }
 

@@ -7,7 +7,8 @@ import type { Network } from '../../engine/network';
 import { backwardSteps, kroneckerStep } from './backwardSteps';
 import { recordEngine } from './engineRecord';
 import { forwardSteps } from './forwardSteps';
-import type { LectureStep, LectureWalk } from '../../api/lecture';
+import type { LectureWalk } from '../../api/lecture';
+import { packSteps, type BuiltStep } from './builtStep';
 import { objectiveSteps } from './objectiveSteps';
 import { chainSymbols, isAffine } from './symbols';
 
@@ -18,7 +19,7 @@ export function lectureWalk(network: Network, x: Float64Array | Float32Array, la
   const spec = network.spec;
   const record = recordEngine(network, x, label);
   const symbols = chainSymbols(spec.layers);
-  const steps: LectureStep[] = [];
+  const steps: BuiltStep[] = [];
   record.nodes.forEach((node, k) => steps.push(...forwardSteps(k, node, symbols[k])));
   steps.push(...objectiveSteps(record, spec.loss, spec.C, symbols[symbols.length - 1].out));
   let explained = false;
@@ -36,6 +37,6 @@ export function lectureWalk(network: Network, x: Float64Array | Float32Array, la
     predicted: record.scores.indexOf(Math.max(...record.scores)),
     loss: spec.loss,
     C: spec.C,
-    steps,
+    ...packSteps(steps),
   };
 }

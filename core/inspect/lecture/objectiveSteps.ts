@@ -8,7 +8,7 @@
 import type { LossKind } from '../../graph/format';
 import type { EngineRecord } from './engineRecord';
 import { grad, matrix } from './lectureMatrices';
-import type { LectureStep } from '../../api/lecture';
+import type { BuiltStep } from './builtStep';
 
 export function oneHot(label: number, classes: number): Float64Array {
   const y = new Float64Array(classes);
@@ -16,7 +16,7 @@ export function oneHot(label: number, classes: number): Float64Array {
   return y;
 }
 
-export function objectiveSteps(record: EngineRecord, loss: LossKind, C: number | null, out: string): LectureStep[] {
+export function objectiveSteps(record: EngineRecord, loss: LossKind, C: number | null, out: string): BuiltStep[] {
   const n = record.nodes.length;
   const classes = record.scores.length;
   const z = matrix(`A${n}`, out, classes, 1, record.scores);

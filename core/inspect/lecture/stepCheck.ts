@@ -97,7 +97,7 @@ export function checkLectureStep(network: Network, x: Float64Array | Float32Arra
   if (!step) throw new Error(`lecture: no step "${stepId}" in this walk`);
   if (!step.gradient || !step.result) throw new Error(`lecture: step "${step.title}" shows no gradient to check`);
   const shown = step.matrices.find((m) => m.key === step.result)!;
-  const g = shown.values;
+  const g = walk.values[step.result];
   const { at, q0 } = lossAlong(network, x, label, step.gradient);
   if (q0.length !== g.length) throw new Error(`lecture: step "${step.title}" shows ${g.length} entries, the quantity has ${q0.length}`);
   const shifted = new Float64Array(q0.length);

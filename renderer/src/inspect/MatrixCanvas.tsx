@@ -63,11 +63,9 @@ export function MatrixCanvas({ rows, cols, at, width, height, highlight, highlig
     ctx.putImageData(image, 0, 0);
   }, [rows, cols, at, highlight, highlightColumn, highlightRow, grey]);
   const cellAt = (e: MouseEvent<HTMLCanvasElement>): [number, number] => {
-    // The drawing is the content box: inside the border.
-    const canvas = e.currentTarget;
-    const box = canvas.getBoundingClientRect();
+    const box = e.currentTarget.getBoundingClientRect();
     const clamp = (v: number, n: number) => Math.min(n - 1, Math.max(0, Math.floor(v * n)));
-    return [clamp((e.clientY - box.top - canvas.clientTop) / canvas.clientHeight, rows), clamp((e.clientX - box.left - canvas.clientLeft) / canvas.clientWidth, cols)];
+    return [clamp((e.clientY - box.top) / box.height, rows), clamp((e.clientX - box.left) / box.width, cols)];
   };
   return (
     <canvas

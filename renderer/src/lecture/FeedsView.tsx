@@ -1,15 +1,15 @@
-import type { LectureFeeds, LectureMatrix, LectureStep } from '../../../core/api/contract';
+import type { LectureMatrix, LectureStep } from '../../../core/api/contract';
 import { ChannelImages } from './MatrixFigure';
 
 const TERMS_SHOWN = 9;
 
 /** The input pixels column q of φ(pad(Z)) reads, by channel (row, col), from P_φ P_pad's index map. */
-export function feedingPixels(feeds: LectureFeeds, Z: LectureMatrix | undefined, K: number, column: number): Map<number, [number, number][]> {
+export function feedingPixels(patchMap: number[] | null, Z: LectureMatrix | undefined, K: number, column: number): Map<number, [number, number][]> {
   const pixels = new Map<number, [number, number][]>();
-  if (!Z?.spatial || !feeds.patchMap) return pixels;
+  if (!Z?.spatial || !patchMap) return pixels;
   const { d, a } = Z.spatial;
   for (let k = 0; k < K; k++) {
-    const index = feeds.patchMap[k + K * column];
+    const index = patchMap[k + K * column];
     if (index < 0) continue;
     const c = index % d;
     const pos = Math.floor(index / d);
@@ -19,7 +19,7 @@ export function feedingPixels(feeds: LectureFeeds, Z: LectureMatrix | undefined,
 }
 
 /** What entry (r, q) of S is made of: row r of W against column q of φ(pad(Z)), plus b_r, and the pixels that column reads. */
-export function FeedsView({ step, cell, find }: { step: LectureStep; cell: [number, number] | null; find: (key: string) => LectureMatrix | undefined }) {
+export function FeedsView({ step, cell, find, values, maps }: { step: LectureStep; cell: [number, number] | null; find: (key: string) => LectureMatrix | undefined; values: Record<string, number[]>; maps: Record<string, number[]> }) {
   const feeds = step.feeds!;
   const W = step.matrices.find((m) => m.key === feeds.W)!;
   const phi = step.matrices.find((m) => m.key === feeds.phi)!;
@@ -34,13 +34,14 @@ export function FeedsView({ step, cell, find }: { step: LectureStep; cell: [numb
     );
   const [r, q] = cell;
   const K = W.cols;
-  const terms = Array.from({ length: K }, (_, k) => ({ k, w: W.values[r + W.rows * k], x: phi.values[k + K * q] }));
-  const pixels = feedingPixels(feeds, Z, K, q);
+  const patchMap = feeds.patchMap ? maps[feeds.patchMap] : null;
+  const terms = Array.from({ length: K }, (_, k) => ({ k, w: values[W.key][r + W.rows * k], x: values[phi.key][k + K * q] }));
+  const pixels = feedingPixels(patchMap, Z, K, q);
   const count = [...pixels.values()].reduce((n, p) => n + p.length, 0);
   return (
     <div className="lecture-feeds" aria-label="What feeds the entry" data-testid="feeds">
       <p>
-        entry ({r}, {q}) = {S.values[r + S.rows * q].toPrecision(5)} = row {r} of W ({K} entries) · column {q} of φ(pad(Z)) + b<sub>{r}</sub> ({b.values[r].toPrecision(4)})
+        entry ({r}, {q}) = {values[S.key][r + S.rows * q].toPrecision(5)} = row {r} of W ({K} entries) · column {q} of φ(pad(Z)) + b<sub>{r}</sub> ({values[b.key][r].toPrecision(4)})
         {feeds.patchMap ? `; the column reads ${count} input pixels (the rest is padding)` : '; φ = I: the column is the whole input z'}
       </p>
       <table className="lecture-table" aria-label="Feeding entries">
@@ -64,7 +65,7 @@ export function FeedsView({ step, cell, find }: { step: LectureStep; cell: [numb
         </tbody>
       </table>
       {K > TERMS_SHOWN && <span className="muted">… {K - TERMS_SHOWN} more terms</span>}
-      {Z?.spatial && feeds.patchMap && <ChannelImages m={Z} marked={pixels} />}
+      {Z?.spatial && patchMap && <ChannelImages m={Z} values={values[Z.key]} marked={pixels} />}
     </div>
   );
 }

@@ -117,7 +117,7 @@ export function LecturePanel() {
             </ol>
           </nav>
           <div className="lecture-content">
-            <StepView key={step.id} step={step} number={index + 1} total={steps.length} find={find} />
+            <StepView key={step.id} step={step} number={index + 1} total={steps.length} find={find} values={walk.values} maps={walk.maps} />
           </div>
         </div>
       )}

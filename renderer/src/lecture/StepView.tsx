@@ -9,7 +9,7 @@ import { Tex } from './Tex';
 const PHASE: Record<LectureStep['phase'], string> = { forward: 'Forward', objective: 'Loss and objective', backward: 'Backward' };
 
 /** One step: the equation typeset, what it means here, its matrices with their sizes, and for S what feeds an entry. */
-export function StepView({ step, number, total, find }: { step: LectureStep; number: number; total: number; find: (key: string) => LectureMatrix | undefined }) {
+export function StepView({ step, number, total, find, values, maps }: { step: LectureStep; number: number; total: number; find: (key: string) => LectureMatrix | undefined; values: Record<string, number[]>; maps: Record<string, number[]> }) {
   const [cell, setCell] = useState<[number, number] | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
   const card = useRef<HTMLElement>(null);
@@ -65,7 +65,7 @@ export function StepView({ step, number, total, find }: { step: LectureStep; num
       {step.matrices.length > 0 && (
         <div className="lecture-matrices">
           {step.matrices.map((m) => (
-            <MatrixFigure key={m.key} m={m} result={m.key === step.result} highlight={highlights[m.key]} onHoverCell={feeds && m.key === feeds.S ? setCell : undefined} />
+            <MatrixFigure key={m.key} m={m} values={values[m.key]} result={m.key === step.result} highlight={highlights[m.key]} onHoverCell={feeds && m.key === feeds.S ? setCell : undefined} />
           ))}
         </div>
       )}
@@ -73,12 +73,12 @@ export function StepView({ step, number, total, find }: { step: LectureStep; num
         <ul className="lecture-maps">
           {step.indexMaps.map((p) => (
             <li key={p.key}>
-              <Tex tex={p.tex} /> as an index map of {p.map.length} entries into {p.sourceLength}: {p.meaning}. First entries: {p.map.slice(0, 8).join(', ')}…
+              <Tex tex={p.tex} /> as an index map of {p.length} entries into {p.sourceLength}: {p.meaning}. First entries: {maps[p.key].slice(0, 8).join(', ')}…
             </li>
           ))}
         </ul>
       )}
-      {feeds && <FeedsView step={step} cell={cell} find={find} />}
+      {feeds && <FeedsView step={step} cell={cell} find={find} values={values} maps={maps} />}
       {step.gradient && <StepCheckView step={step} />}
     </article>
   );
