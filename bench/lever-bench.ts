@@ -37,7 +37,8 @@ const LEVERS: { name: string; set: (levers: Levers, on: boolean) => void }[] = [
   { name: 'bias + activation in the forward GEMM write-back', set: (l, on) => (l.biasActivate = on) },
   { name: 'P_pad^T P_phi^T as a gather over the inverse map', set: (l, on) => (l.scatterAsGather = on) },
   { name: 'P_phi P_pad four channels per f32x4', set: (l, on) => (l.gatherLanes = on) },
-  { name: 'all of them', set: (l, on) => ((l.biasActivate = on), (l.scatterAsGather = on), (l.gatherLanes = on)) },
+  { name: 'B read in place, not packed, in one-row-block GEMMs', set: (l, on) => (l.unpackedB = on) },
+  { name: 'all of them', set: (l, on) => ((l.biasActivate = on), (l.scatterAsGather = on), (l.gatherLanes = on), (l.unpackedB = on)) },
 ];
 
 const template = readFileSync(new URL('../resources/templates/simplenn-3layer.json', import.meta.url), 'utf8');
@@ -90,6 +91,8 @@ function operationLevel(reps: number) {
     const dZ = backend.allocate(shapeSize(spec.inShape) * BATCH);
     const ops = [
       { op: 'W phi + b, sigma', shape: `${dOut}x${n}x${K}`, run: () => backend.gemmBiasActivate(dOut, n, K, W, phi, b, A, spec.activation, spec.leak), set: (on: boolean) => (backend.levers.biasActivate = on) },
+      { op: 'S = W phi, B in place', shape: `${dOut}x${n}x${K}`, run: () => backend.gemm(false, false, dOut, n, K, W, phi, A, false), set: (on: boolean) => (backend.levers.unpackedB = on) },
+      { op: 'dW = dS phi^T, B in place', shape: `${dOut}x${K}x${n}`, run: () => backend.gemm(false, true, dOut, K, n, A, phi, W, false), set: (on: boolean) => (backend.levers.unpackedB = on) },
       { op: 'P_phi P_pad Z (gather)', shape: `${shapeSize(spec.inShape)}->${K * P}`, run: () => backend.gather(dZ, map, phi, BATCH), set: (on: boolean) => (backend.levers.gatherLanes = on) },
       { op: 'P^T dPhi (scatter-add)', shape: `${K * P}->${shapeSize(spec.inShape)}`, run: () => backend.scatterAdd(phi, map, dZ, BATCH, false), set: (on: boolean) => (backend.levers.scatterAsGather = on) },
       { op: 'P^T dPhi, lanes', shape: `${K * P}->${shapeSize(spec.inShape)}`, run: () => backend.scatterAdd(phi, map, dZ, BATCH, false), set: (on: boolean) => (backend.levers.gatherLanes = on) },

@@ -146,6 +146,29 @@ describe.skipIf(reason !== null)(`wasm-simd thread pool${reason ? ` (unavailable
     }
   });
 
+  it('reads B in place (no packing) with the same bits as from packed panels', () => {
+    // One block of rows (m <= 128) with tails of n and k beyond one packed block; and m > 128 (packs).
+    for (const [transA, transB, m, n, k] of [
+      [false, false, 64, 1030, 300],
+      [false, true, 32, 27, 3000],
+      [true, false, 40, 513, 64],
+      [false, true, 200, 30, 90],
+    ] as const) {
+      const values = Float32Array.from({ length: Math.max(m * k, k * n) }, (_, j) => Math.sin(j));
+      const [A, B] = [m * k, k * n].map((length) => pooled.allocate(length));
+      pooled.write(A, values.subarray(0, m * k));
+      pooled.write(B, values.subarray(0, k * n));
+      const results = [true, false].map((inPlace) => {
+        const C = pooled.allocate(m * n);
+        pooled.levers.unpackedB = inPlace;
+        pooled.gemm(transA, transB, m, n, k, A, B, C, false);
+        return Buffer.from(pooled.read(C).buffer);
+      });
+      pooled.levers.unpackedB = true;
+      expect(results[0].equals(results[1]), `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'} ${m}x${n}x${k}`).toBe(true);
+    }
+  });
+
   it('fuses bias and activation into the GEMM write-back with bit-identical results', () => {
     // Threads sharing columns, rows, one thread, k over two packed blocks; every activation.
     for (const [m, n, k] of [

@@ -152,9 +152,10 @@ export class WasmSimdBackend implements ComputeBackend {
    * either way): biasActivate, gemmBiasActivate applies b and sigma in the GEMM's write-back (else
    * the contract's separate operations); scatterAsGather, scatterAdd runs as a gather over the
    * map's inverse (else the scatter loop); gatherLanes, gather moves four channels per f32x4 where
-   * the map allows (see laneStride; else one value at a time).
+   * the map allows (see laneStride; else one value at a time); unpackedB, GEMMs with one block of
+   * rows read B's full panels in place instead of packing them (assembly/gemm.ts).
    */
-  readonly levers = { biasActivate: true, scatterAsGather: true, gatherLanes: true };
+  readonly levers = { biasActivate: true, scatterAsGather: true, gatherLanes: true, unpackedB: true };
 
   private constructor(
     private readonly arena: Arena,
@@ -336,7 +337,7 @@ export class WasmSimdBackend implements ComputeBackend {
     const a = this.pool.args;
     if (split.axis === 'none') {
       const s = this.scratch[0];
-      this.kernels.gemmBlock(transA ? 1 : 0, transB ? 1 : 0, m, n, k, ptrOf(A), ptrOf(B), ptrOf(C), m, accumulate ? 1 : 0, 0, m, 0, n, 0, k, s.Ap, s.Bp, s.tile, finish);
+      this.kernels.gemmBlock(transA ? 1 : 0, transB ? 1 : 0, m, n, k, ptrOf(A), ptrOf(B), ptrOf(C), m, accumulate ? 1 : 0, 0, m, 0, n, 0, k, s.Ap, s.Bp, s.tile, finish, this.levers.unpackedB ? 1 : 0);
       return;
     }
     const threads = this.pool.threads;
@@ -364,6 +365,7 @@ export class WasmSimdBackend implements ComputeBackend {
       a[r + 14] = s.Ap;
       a[r + 15] = s.Bp;
       a[r + 16] = s.tile;
+      a[r + 17] = this.levers.unpackedB ? 1 : 0;
     }
     this.pool.dispatch('gemmShared', threads);
     if (byK) {

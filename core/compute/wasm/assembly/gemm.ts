@@ -135,10 +135,11 @@ function madd(a: v128, b: v128, c: v128): v128 {
   return f32x4.add(c, f32x4.mul(a, b));
 }
 
-// C[row .. row+rows, col .. col+cols) (+)= Ap-panel (MR x kc) * Bp-panel (kc x NR).
+// C[row .. row+rows, col .. col+cols) (+)= Ap-panel (MR x kc) * B-panel (kc x NR), where op(B)[t, c]
+// of the panel is at bp + t*bRow + c*bCol: a packed panel (bRow 16, bCol 4) or op(B) read in place.
 // @ts-ignore: decorator
 @inline
-function microKernel(kc: i32, ap: usize, bp: usize, C: usize, ldc: i32, row: i32, col: i32, rows: i32, cols: i32, accumulate: bool, tile: usize): void {
+function microKernel(kc: i32, ap: usize, bp: usize, bRow: usize, bCol: usize, C: usize, ldc: i32, row: i32, col: i32, rows: i32, cols: i32, accumulate: bool, tile: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
   for (let t = 0; t < kc; t++) {
@@ -147,17 +148,17 @@ function microKernel(kc: i32, ap: usize, bp: usize, C: usize, ldc: i32, row: i32
     let b = v128.load32_splat(bp);
     c00 = madd(a0, b, c00);
     c10 = madd(a1, b, c10);
-    b = v128.load32_splat(bp, 4);
+    b = v128.load32_splat(bp + bCol);
     c01 = madd(a0, b, c01);
     c11 = madd(a1, b, c11);
-    b = v128.load32_splat(bp, 8);
+    b = v128.load32_splat(bp + 2 * bCol);
     c02 = madd(a0, b, c02);
     c12 = madd(a1, b, c12);
-    b = v128.load32_splat(bp, 12);
+    b = v128.load32_splat(bp + 3 * bCol);
     c03 = madd(a0, b, c03);
     c13 = madd(a1, b, c13);
     ap += 32;
-    bp += 16;
+    bp += bRow;
   }
   const colStep = <usize>ldc << 2;
   if (rows == MR && cols == NR) {
@@ -225,9 +226,15 @@ function biasActivateTile(finish: usize, C: usize, ldc: i32, row: i32, col: i32,
 
 export function gemmBlock(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, A: usize, B: usize, C: usize, ldc: i32, accumulate: bool,
-  m0: i32, m1: i32, n0: i32, n1: i32, k0: i32, k1: i32, Ap: usize, Bp: usize, tile: usize, finish: usize,
+  m0: i32, m1: i32, n0: i32, n1: i32, k0: i32, k1: i32, Ap: usize, Bp: usize, tile: usize, finish: usize, unpackedB: bool,
 ): void {
   const mode = finish ? load<i32>(finish) : 0;
+  // With one block of rows, each value of B serves one panel of A per k block: packing B would
+  // cost a copy of B for little reuse, so full NR-column panels are read where they are (the
+  // columns' t-runs are contiguous, or NR values of one t are), and only a tail panel is packed.
+  const inPlace = unpackedB && m1 - m0 <= MC;
+  const bRow: usize = transB ? <usize>n << 2 : 4;
+  const bCol: usize = transB ? 4 : <usize>k << 2;
   if (k1 <= k0) {
     if (!accumulate) {
       for (let c = n0; c < n1; c++) memory.fill(C + (<usize>(m0 + ldc * c) << 2), 0, <usize>(m1 - m0) << 2);
@@ -240,16 +247,23 @@ export function gemmBlock(
       const kc = min(KC, k1 - pc);
       const acc = accumulate || pc > k0;
       const finishTiles = mode == FINISH_BIAS_ACTIVATE && pc + kc >= k1;
-      packB(transB, B, n, k, jc, nc, pc, kc, Bp);
+      const full = inPlace ? nc - nc % NR : 0;
+      packB(transB, B, n, k, jc + full, nc - full, pc, kc, Bp);
       for (let ic = m0; ic < m1; ic += MC) {
         const mc = min(MC, m1 - ic);
         packA(transA, A, m, k, ic, mc, pc, kc, Ap);
         for (let jr = 0; jr < nc; jr += NR) {
-          const bp = Bp + (<usize>(jr * kc) << 2);
+          const direct = jr < full;
+          const bp = direct
+            ? B + (<usize>(transB ? jc + jr + n * pc : pc + k * (jc + jr)) << 2)
+            : Bp + (<usize>((jr - full) * kc) << 2);
           const cols = min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
-            microKernel(kc, Ap + (<usize>(ir * kc) << 2), bp, C, ldc, ic + ir, jc + jr, rows, cols, acc, tile);
+            const ap = Ap + (<usize>(ir * kc) << 2);
+            // Two inlined copies: the packed one keeps constant offsets (as fast as before in-place reads).
+            if (direct) microKernel(kc, ap, bp, bRow, bCol, C, ldc, ic + ir, jc + jr, rows, cols, acc, tile);
+            else microKernel(kc, ap, bp, NR << 2, 4, C, ldc, ic + ir, jc + jr, rows, cols, acc, tile);
             if (finishTiles) biasActivateTile(finish, C, ldc, ic + ir, jc + jr, rows, cols);
           }
         }
@@ -266,7 +280,7 @@ export function gemmBlock(
 // result does not depend on who took what either.
 export function gemmShared(
   transA: bool, transB: bool, m: i32, n: i32, k: i32, A: usize, B: usize, C: usize, accumulate: bool,
-  axis: i32, chunk: i32, counter: usize, finish: usize, partial: usize, Ap: usize, Bp: usize, tile: usize,
+  axis: i32, chunk: i32, counter: usize, finish: usize, partial: usize, Ap: usize, Bp: usize, tile: usize, unpackedB: bool,
 ): void {
   if (axis == 2) {
     const chunks = (k + chunk - 1) / chunk;
@@ -274,7 +288,7 @@ export function gemmShared(
       const j = atomic.add<i32>(counter, 1);
       if (j >= chunks) break;
       const k0 = j * chunk;
-      gemmBlock(transA, transB, m, n, k, A, B, partial + ((<usize>j * <usize>(m * n)) << 2), m, false, 0, m, 0, n, k0, min(k, k0 + chunk), Ap, Bp, tile, 0);
+      gemmBlock(transA, transB, m, n, k, A, B, partial + ((<usize>j * <usize>(m * n)) << 2), m, false, 0, m, 0, n, k0, min(k, k0 + chunk), Ap, Bp, tile, 0, unpackedB);
     }
     return;
   }
@@ -283,13 +297,13 @@ export function gemmShared(
     const s0 = atomic.add<i32>(counter, chunk);
     if (s0 >= size) break;
     const s1 = min(size, s0 + chunk);
-    if (axis == 0) gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, 0, m, s0, s1, 0, k, Ap, Bp, tile, finish);
-    else gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, s0, s1, 0, n, 0, k, Ap, Bp, tile, finish);
+    if (axis == 0) gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, 0, m, s0, s1, 0, k, Ap, Bp, tile, finish, unpackedB);
+    else gemmBlock(transA, transB, m, n, k, A, B, C, m, accumulate, s0, s1, 0, n, 0, k, Ap, Bp, tile, finish, unpackedB);
   }
 }
 
 // The micro-kernel alone, `reps` times over one MR x kc and one kc x NR panel that stay in L1:
 // the most this thread's GEMM can reach (2 MR NR kc flops per rep), the bench's yardstick.
 export function microKernelPeak(kc: i32, reps: i32, Ap: usize, Bp: usize, tile: usize): void {
-  for (let r = 0; r < reps; r++) microKernel(kc, Ap, Bp, tile, MR, 0, 0, MR, NR, r > 0, tile);
+  for (let r = 0; r < reps; r++) microKernel(kc, Ap, Bp, NR << 2, 4, tile, MR, 0, 0, MR, NR, r > 0, tile);
 }
