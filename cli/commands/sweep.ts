@@ -155,7 +155,8 @@ export async function runSweepCommand(argv: string[], io: CliIO): Promise<number
       onTrialStart: (t, runId, continued) =>
         io.stderr.write(`trial ${t.index + 1}/${total} (${Object.entries(t.values).map(([k, v]) => `${k}=${shown(v as SweepValue)}`).join(', ')}): ${continued ? 'continuing' : 'run'} ${runId}\n`),
       onTrialEnd: (t) => {
-        if (t.state !== 'finished' && t.state !== 'running') io.stderr.write(`trial ${t.index + 1}: ${t.state}${t.decision ? ` ${JSON.stringify(t.decision)}` : ''}\n`);
+        if (t.state === 'pending') io.stderr.write(`trial ${t.index + 1}: stopped at a checkpoint; it continues from there\n`);
+        else if (t.state !== 'finished' && t.state !== 'running') io.stderr.write(`trial ${t.index + 1}: ${t.state}${t.decision ? ` ${JSON.stringify(t.decision)}` : ''}\n`);
       },
       onEvent: (_i, e) => progress.handle(e),
     });

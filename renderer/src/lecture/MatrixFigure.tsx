@@ -1,7 +1,7 @@
 import { useCallback } from 'react';
 import type { LectureMatrix } from '../../../core/api/contract';
 import { MatrixCanvas } from '../inspect/MatrixCanvas';
-import { Tex } from './Tex';
+import { slashFractions, Tex } from './Tex';
 
 const MAX_WIDTH = 340;
 const MAX_HEIGHT = 150;
@@ -22,7 +22,7 @@ export function MatrixFigure({ m, values, result, highlight, onHoverCell }: { m:
   return (
     <figure className={`lecture-matrix${result ? ' result' : ''}`} data-key={m.key}>
       <figcaption>
-        <Tex tex={m.tex} /> <span className="vf-dims" data-testid={`size-${m.key}`}>{m.rows} × {m.cols}</span>
+        <Tex tex={slashFractions(m.tex)} /> <span className="vf-dims" data-testid={`size-${m.key}`}>{m.rows} × {m.cols}</span>
       </figcaption>
       <MatrixCanvas rows={m.rows} cols={m.cols} at={at} width={width} height={height} label={`${m.key} (${m.rows} × ${m.cols})`} highlight={highlight?.cells} highlightRow={highlight?.row} highlightColumn={highlight?.column} onHoverCell={onHoverCell} />
       {m.spatial && <ChannelImages m={m} values={values} marked={NONE} channels={3} size={56} />}

@@ -2,7 +2,7 @@ import { useStore } from 'zustand';
 import type { LectureStep } from '../../../core/api/contract';
 import { GRADIENT_CHECK_PASS } from '../inspect/inspect-store';
 import { lectureStore } from './lecture-store';
-import { Tex } from './Tex';
+import { slashFractions, Tex } from './Tex';
 
 const PROBES_SHOWN = 12;
 
@@ -21,7 +21,7 @@ export function StepCheckView({ step }: { step: LectureStep }) {
       {check?.state === 'done' && (
         <>
           <p data-testid="check-result">
-            <Tex tex={check.result.tex} />: largest relative error{' '}
+            <Tex tex={slashFractions(check.result.tex)} />: largest relative error{' '}
             <strong className={check.result.maxRelativeError < GRADIENT_CHECK_PASS ? 'ok-text' : 'error-text'}>{check.result.maxRelativeError.toExponential(2)}</strong>{' '}
             {check.result.maxRelativeError < GRADIENT_CHECK_PASS ? 'passes' : 'FAILS'} (below {GRADIENT_CHECK_PASS}){' '}
             <span className="muted">

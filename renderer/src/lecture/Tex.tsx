@@ -10,3 +10,8 @@ function TexView({ tex, display = false, label }: { tex: string; display?: boole
 }
 
 export const Tex = memo(TexView);
+
+/** A symbol for a caption: \frac{a}{b} written a / b, so its parts keep the caption's size (KaTeX shrinks an inline fraction's). */
+export function slashFractions(tex: string): string {
+  return tex.replace(/\\frac\{((?:[^{}]|\{[^{}]*\})*)\}\{((?:[^{}]|\{[^{}]*\})*)\}/g, '$1 / $2');
+}
