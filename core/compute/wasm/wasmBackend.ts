@@ -152,7 +152,7 @@ export class WasmSimdBackend implements ComputeBackend {
    * either way): biasActivate, gemmBiasActivate applies b and sigma in the GEMM's write-back (else
    * the contract's separate operations); scatterAsGather, scatterAdd runs as a gather over the
    * map's inverse (else the scatter loop); gatherLanes, gather moves four channels per f32x4 where
-   * the map allows (see laneStride; else one value at a time); unpackedB, GEMMs with one block of
+   * the map allows (see laneStride; else one value at a time); unpackedB, GEMMs with at most 32
    * rows read B's full panels in place instead of packing them (assembly/gemm.ts).
    */
   readonly levers = { biasActivate: true, scatterAsGather: true, gatherLanes: true, unpackedB: true };
