@@ -164,6 +164,22 @@ describe('Lecture mode', { timeout: 300_000 }, () => {
     expect(await selected()).toBe(titles[5]); // the same step again after the recomputation
   });
 
+  it('follows an uploaded image, drawn at the input size, with the label typed', async () => {
+    const sharp = (await import('sharp')).default;
+    const gradient = Buffer.from(Array.from({ length: 56 * 56 }, (_, p) => (p % 56) * 4));
+    const png = await sharp(gradient, { raw: { width: 56, height: 56, channels: 1 } }).png().toBuffer();
+    const summary = () => panel().getByTestId('lecture-summary').textContent();
+    await panel().getByLabel('Uploaded image label').fill('3');
+    await panel().getByLabel('Upload image', { exact: true }).setInputFiles({ name: 'ramp.png', mimeType: 'image/png', buffer: png });
+    await poll(summary).toMatch(/uploaded image ramp\.png, label 3, predicted \d/);
+    await steps().first().click();
+    // The input as the network reads it: 28 x 28, one channel, the ramp running left to right.
+    expect(await panel().getByTestId('size-A0').textContent()).toBe('1 × 784');
+    await shot('1280-uploaded');
+    await panel().getByRole('button', { name: 'Show', exact: true }).click();
+    await poll(summary).toMatch(/training instance 0/);
+  });
+
   for (const [width, height] of [
     [1280, 800],
     [1920, 1080],

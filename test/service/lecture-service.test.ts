@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphFile } from '../../core/api/contract';
+import { tinyGraph } from '../train/tinyGraph';
 import { tempService } from './fixtures';
 
 /** Lecture mode through the service (the inspection worker), as both transports carry it. */
@@ -43,5 +44,26 @@ describe('lecture mode through the service', () => {
     );
     await expect(t.service.lectureCheck(target, { kind: 'sample', index: 0 }, 'forward:conv1:S')).rejects.toThrow(/shows no gradient to check/);
     await expect(t.service.lectureWalk({ ...target, runId: 999 }, { kind: 'sample', index: 0 })).rejects.toThrow(/no run with id 999/);
+  });
+
+  it("walks a run's weights at any stored checkpoint, and names a step the run has no checkpoint at", async () => {
+    const started = await t.service.startTraining({ graph: tinyGraph, data: 'sample', settings: { epochs: 2, batchSize: 100, validationFraction: 0.1 }, backend: 'reference', runName: 'lecture' });
+    const end = Date.now() + 120_000;
+    while ((await t.service.getRun(started.runId)).summary.status !== 'completed') {
+      if (Date.now() > end) throw new Error('the run did not complete in 2 minutes');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const steps = (await t.service.getRun(started.runId)).checkpointSteps;
+    expect(steps.length).toBeGreaterThanOrEqual(2);
+    const target = { graph: tinyGraph, runId: started.runId, data: 'sample' };
+    const f = (w: { steps: { id: string; scalars: { key: string; value: number }[] }[] }) => w.steps.find((s) => s.id === 'objective:f')!.scalars.find((s) => s.key === 'f')!.value;
+    const first = await t.service.lectureWalk({ ...target, checkpointStep: steps[0] }, { kind: 'sample', index: 1 });
+    const latest = await t.service.lectureWalk(target, { kind: 'sample', index: 1 });
+    expect(first.weights).toBe(`run "lecture", checkpoint at step ${steps[0]}`);
+    expect(latest.weights).toBe(`run "lecture", checkpoint at step ${steps[steps.length - 1]}`);
+    expect(f(first)).not.toBe(f(latest));
+    const again = await t.service.lectureWalk({ ...target, checkpointStep: steps[steps.length - 1] }, { kind: 'sample', index: 1 });
+    expect(f(again)).toBe(f(latest));
+    await expect(t.service.lectureWalk({ ...target, checkpointStep: 99999 }, { kind: 'sample', index: 1 })).rejects.toThrow('run "lecture" has no checkpoint at step 99999');
   });
 });
