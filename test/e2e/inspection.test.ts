@@ -60,7 +60,8 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
   });
 
   it('shows live activation previews and ‖dW‖ sparklines on the nodes while training, with the edge legend', async () => {
-    await train('alpha', '3');
+    // Long enough to be still running when the Gradients test stops it, however slow the tests before it.
+    await train('alpha', '8');
     // Previews of the chosen instance (0) appear on every layer node, sparklines on conv/fc nodes.
     await poll(() => trainingView('conv1').getByLabel('conv1 channel 0').count()).toBe(1);
     for (const node of ['input', 'pool1', 'conv2', 'fc1']) await poll(() => trainingView(node).locator('canvas').count(), { timeout: 5000 }).toBeGreaterThan(0);
@@ -137,9 +138,9 @@ describe('inspection on the canvas and honest run views', { timeout: 240_000 }, 
     await poll(async () => Number(await page.getByRole('img', { name: 'Plot: Loss' }).getAttribute('data-points'))).toBeGreaterThanOrEqual(43);
     await poll(stepNow).toBeGreaterThan(stopped);
     expect(await trainField('Run name').inputValue()).toBe('alpha');
-    expect(await trainField('Epochs').inputValue()).toBe('3');
+    expect(await trainField('Epochs').inputValue()).toBe('8');
     expect(await trainField('Learning rate').inputValue()).toBe('0.001');
-    await poll(async () => (await page.getByTestId('progress-step').textContent())!).toMatch(/^step \d+\/(126|129) · epoch [23]$/);
+    await poll(async () => (await page.getByTestId('progress-step').textContent())!).toMatch(/^step \d+\/(336|344) · epoch [2-8]$/);
     await shot('04-continued');
     await page.getByRole('button', { name: 'Stop' }).click();
     await poll(status).toBe('stopped');
