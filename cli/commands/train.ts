@@ -1,6 +1,7 @@
 import { StoreError, WorkspaceFault } from '../../core/store/errors';
 import { defaultWorkspacePath, openWorkspace, type Workspace } from '../../core/store/workspace';
-import { resumeRecordedTraining, startRecordedTraining, type RecordedTraining } from '../../core/runs/recordedTraining';
+import { repeatRecordedTraining, resumeRecordedTraining, startRecordedTraining, type RecordedTraining } from '../../core/runs/recordedTraining';
+import { compareReproduction, describeReproduction, type Reproduction } from '../../core/runs/reproduction';
 import type { TrainingRequest } from '../../core/train/prepare';
 import type { StoredParameter } from '../../core/train/checkpoint';
 import { buildModelFromValues, loadModel, ModelFormatError, MODEL_FORMAT } from '../../core/model/modelFile';
@@ -12,10 +13,10 @@ import { CliError, readJsonFile, writeFileAtomic, type CliIO } from '../io';
 import { checkOutputFile } from '../output-paths';
 import { stopOnInterrupt } from '../interrupt';
 import { ProgressPrinter } from '../progress';
-import { settingsFromFlags, TRAINING_FLAGS } from '../training-flags';
+import { numberFlag, settingsFromFlags, TRAINING_FLAGS } from '../training-flags';
 
 export const trainUsage =
-  'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--average BETA] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]';
+  'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--average BETA] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]\n       cnnwb train --repeat <run> [--epochs N] [--db workspace.db] [--experiment NAME] [--name RUN] [--out model.json]';
 
 const options = {
   ...TRAINING_FLAGS,
@@ -28,6 +29,7 @@ const options = {
   experiment: { type: 'string' },
   name: { type: 'string' },
   resume: { type: 'string' },
+  repeat: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -54,6 +56,16 @@ export function openStore(values: { db?: string; 'no-store'?: boolean }): Worksp
   return openWorkspace(path);
 }
 
+/** Settings of the original run are what a repeat is for: only --epochs may cut it short. */
+function openRepeatStore(values: Record<string, unknown>, positionals: string[]): Workspace {
+  if (positionals.length > 0) throw new CliError('--repeat', `takes the original run's graph; drop "${positionals[0]}"`);
+  if (values['no-store']) throw new CliError('--repeat', 'needs the workspace that holds the run (drop --no-store)');
+  const changed = Object.keys(TRAINING_FLAGS).filter((flag) => flag !== 'epochs' && values[flag] !== undefined);
+  for (const flag of ['data', 'backend', 'resize']) if (values[flag] !== undefined) changed.push(flag);
+  if (changed.length > 0) throw new CliError('--repeat', `uses the original run's settings, data and backend; --${changed[0]} cannot change them (only --epochs can cut the repeat short)`);
+  return openStore({ db: values.db as string | undefined })!;
+}
+
 export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, options);
   if (values.out !== undefined) checkOutputFile(values.out, '--out'); // before the run, not after it
@@ -62,6 +74,8 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
   let workspace: Workspace | null;
   let graph: GraphFile;
   let prepared = false;
+  let repeatOf: number | null = null;
+  if (values.resume !== undefined && values.repeat !== undefined) throw new CliError('--repeat', 'cannot be combined with --resume');
   if (values.resume !== undefined) {
     const runId = Number(values.resume);
     if (!Number.isInteger(runId) || runId < 1) throw new CliError('--resume', `expected a run id, got "${values.resume}"`);
@@ -76,6 +90,20 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
     } catch (e) {
       ws.close();
       throw e instanceof CliError || e instanceof StoreError ? e : new CliError('', (e as Error).message);
+    }
+  } else if (values.repeat !== undefined) {
+    const ws = openRepeatStore(values, positionals);
+    workspace = ws;
+    try {
+      const original = ws.runs.resolve(values.repeat);
+      repeatOf = original.id;
+      graph = parseGraph(JSON.parse(original.graphJson));
+      const epochs = numberFlag('epochs', values.epochs);
+      if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new CliError('--epochs', `expected a whole number >= 1, got ${values.epochs}`);
+      training = repeatRecordedTraining(ws, original.id, { epochs, experiment: values.experiment, runName: values.name, onPrepared: () => (prepared = true), onEvent: (e) => progress.handle(e) });
+    } catch (e) {
+      ws.close();
+      throw e instanceof CliError ? e : new CliError('--repeat', (e as Error).message);
     }
   } else {
     if (positionals.length !== 1) throw new CliError('usage', trainUsage);
@@ -107,12 +135,15 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       const f = result.storeFault;
       throw new WorkspaceFault(f.file, f.fault, `${f.message.slice(f.file.length + 2)}${values.out ? `; the model as trained so far was written to ${values.out}` : ''}`);
     }
+    const reproduction: Reproduction | undefined = repeatOf !== null && runId !== null ? compareReproduction(workspace!, repeatOf, runId) : undefined;
     const summary = { status: result.outcome.status, message: result.outcome.message, steps: result.outcome.steps, runId, testAccuracy: accuracy ?? null, model: values.out ?? null, workspace: workspace?.path ?? null };
-    if (values.json) io.stdout.write(JSON.stringify({ ...summary, evaluation: result.outcome.evaluation }) + '\n');
-    else
+    if (values.json) io.stdout.write(JSON.stringify({ ...summary, evaluation: result.outcome.evaluation, ...(reproduction ? { reproduction } : {}) }) + '\n');
+    else {
       io.stdout.write(
         `${result.outcome.status}${accuracy !== undefined ? `: test accuracy ${(100 * accuracy).toFixed(2)}%` : ''}${runId !== null ? ` (run ${runId} in ${workspace!.path})` : ''}${values.out ? `, model written to ${values.out}` : ''}\n`,
       );
+      if (reproduction) io.stdout.write(describeReproduction(reproduction) + '\n');
+    }
     return result.outcome.status === 'diverged' ? 1 : 0;
   } catch (e) {
     // before the worker has prepared, the graph, the data or the backend was refused: bad input

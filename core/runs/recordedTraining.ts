@@ -9,6 +9,7 @@ import type { GraphFile } from '../graph/format';
 import { parseGraphText } from '../graph/parse';
 import type { RunRecorder } from '../store/recorder';
 import type { Workspace } from '../store/workspace';
+import type { Run } from '../store/records';
 import type { TrainingEvent } from '../train/events';
 import type { TrainingRequest } from '../train/prepare';
 import type { PreparedInfo } from '../train/trainingMessages';
@@ -96,25 +97,47 @@ function finished(session: TrainingSession, recorder: () => RunRecorder | null, 
   );
 }
 
+/** The request a stored run was trained with: its graph, data, resolved settings and the backend it ran on. */
+function storedRequest(run: Run, purpose: string): { request: TrainingRequest; preprocessing: StoredRequest['preprocessing'] } {
+  const stored = run.hyperParameters as unknown as StoredRequest;
+  if (!stored.config || stored.data === undefined) throw new Error(`run ${run.id} was not recorded by cnnwb training (no settings to ${purpose} with)`);
+  const graph: GraphFile = parseGraphText(run.graphJson);
+  return {
+    request: { graph, data: stored.data, testData: stored.testData, resize: stored.resize, chunkSize: stored.chunkSize, config: stored.config, backend: run.backend },
+    preprocessing: stored.preprocessing,
+  };
+}
+
+/**
+ * Trains a stored run again from scratch, as a new run: the same graph, data, resolved settings
+ * (seed included) and backend, so on the same machine it retraces the original step for step
+ * (core/runs/reproduction.ts compares the two). `epochs` cuts it short to check the first epochs.
+ */
+export function repeatRecordedTraining(workspace: Workspace, runId: number, options: RecordedTrainingOptions & { epochs?: number } = {}): RecordedTraining {
+  const run = workspace.runs.get(runId);
+  if (!run) throw new Error(`no run with id ${runId} in ${workspace.path}`);
+  const { request } = storedRequest(run, 'repeat');
+  const config = options.epochs === undefined ? request.config : { ...request.config, epochs: options.epochs };
+  const experiment = options.experiment ?? run.experiment;
+  return startRecordedTraining({ ...request, config }, workspace, { ...options, experiment, runName: options.runName ?? repeatName(workspace, experiment, run.name) });
+}
+
+/** "NAME repeat", or "NAME repeat 2", ... : the first not taken in the experiment. */
+function repeatName(workspace: Workspace, experiment: string, name: string): string {
+  const taken = new Set(workspace.runs.list({ experiment }).map((r) => r.name));
+  for (let k = 1; ; k++) {
+    const candidate = k === 1 ? `${name} repeat` : `${name} repeat ${k}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
 /** Continues a stored run from its latest checkpoint, recording into the same run. */
 export function resumeRecordedTraining(workspace: Workspace, runId: number, options: Omit<RecordedTrainingOptions, 'experiment' | 'runName'> = {}): RecordedTraining {
   const run = workspace.runs.get(runId);
   if (!run) throw new Error(`no run with id ${runId} in ${workspace.path}`);
-  const stored = run.hyperParameters as unknown as StoredRequest;
-  if (!stored.config || stored.data === undefined) throw new Error(`run ${runId} was not recorded by cnnwb training (no settings to resume with)`);
+  const stored = storedRequest(run, 'resume');
   const { recorder, checkpoint } = workspace.resumeRun(runId);
-  const graph: GraphFile = parseGraphText(run.graphJson);
-  const request: TrainingRequest = {
-    graph,
-    data: stored.data,
-    testData: stored.testData,
-    resize: stored.resize,
-    chunkSize: stored.chunkSize,
-    config: stored.config,
-    backend: run.backend,
-    preprocessing: stored.preprocessing,
-    resumeFrom: decodeTrainerCheckpoint(checkpoint),
-  };
+  const request: TrainingRequest = { ...stored.request, preprocessing: stored.preprocessing, resumeFrom: decodeTrainerCheckpoint(checkpoint) };
   const guard = new RecordingGuard(workspace, () => session.stop());
   const session: TrainingSession = startTrainingSession(request, {
     onPrepared: (info) => options.onPrepared?.(info, runId),
