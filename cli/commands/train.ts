@@ -13,7 +13,7 @@ import { CliError, readJsonFile, writeFileAtomic, type CliIO } from '../io';
 import { checkOutputFile } from '../output-paths';
 import { stopOnInterrupt } from '../interrupt';
 import { ProgressPrinter } from '../progress';
-import { numberFlag, settingsFromFlags, TRAINING_FLAGS } from '../training-flags';
+import { settingsFromFlags, TRAINING_FLAGS } from '../training-flags';
 
 export const trainUsage =
   'cnnwb train <graph-or-model.json> --data <path|fashion-mnist|sample> [--optimizer sgd|adam|newton] [--epochs N] [--batch B] [--lr X] [--seed N] [--average BETA] [--backend auto|wasm-simd|gpujs|js|reference] [--out model.json] [--db workspace.db | --no-store] [--experiment NAME] [--name RUN]\n       cnnwb train --resume <run-id> [--db workspace.db]\n       cnnwb train --repeat <run> [--epochs N] [--db workspace.db] [--experiment NAME] [--name RUN] [--out model.json]';
@@ -98,9 +98,8 @@ export async function runTrain(argv: string[], io: CliIO): Promise<number> {
       const original = ws.runs.resolve(values.repeat);
       repeatOf = original.id;
       graph = parseGraph(JSON.parse(original.graphJson));
-      const epochs = numberFlag('epochs', values.epochs);
-      if (epochs !== undefined && (!Number.isInteger(epochs) || epochs < 1)) throw new CliError('--epochs', `expected a whole number >= 1, got ${values.epochs}`);
-      training = repeatRecordedTraining(ws, original.id, { epochs, experiment: values.experiment, runName: values.name, onPrepared: () => (prepared = true), onEvent: (e) => progress.handle(e) });
+      const { epochs } = settingsFromFlags({ epochs: values.epochs });
+      training = repeatRecordedTraining(ws, original, { epochs, experiment: values.experiment, runName: values.name, onPrepared: () => (prepared = true), onEvent: (e) => progress.handle(e) });
     } catch (e) {
       ws.close();
       throw e instanceof CliError ? e : new CliError('--repeat', (e as Error).message);

@@ -46,6 +46,8 @@ interface StoredRequest {
   chunkSize?: number;
   preprocessing: PreparedInfo['preprocessing'];
   backendDescription: string;
+  /** Started from given weights (a model file's), which the run does not keep: it cannot be repeated. */
+  fromWeights?: true;
 }
 
 export function startRecordedTraining(request: TrainingRequest, workspace: Workspace | null, options: RecordedTrainingOptions = {}): RecordedTraining {
@@ -54,7 +56,7 @@ export function startRecordedTraining(request: TrainingRequest, workspace: Works
   const session: TrainingSession = startTrainingSession(request, {
     onPrepared: (info) => {
       if (workspace && guard) {
-        const stored: StoredRequest = { config: info.config, data: request.data, testData: request.testData, resize: request.resize, chunkSize: request.chunkSize, preprocessing: info.preprocessing, backendDescription: info.backendDescription };
+        const stored: StoredRequest = { config: info.config, data: request.data, testData: request.testData, resize: request.resize, chunkSize: request.chunkSize, preprocessing: info.preprocessing, backendDescription: info.backendDescription, ...(request.initialParameters ? { fromWeights: true as const } : {}) };
         try {
           recorder = workspace.startRun({
             experiment: options.experiment ?? 'default',
@@ -98,28 +100,25 @@ function finished(session: TrainingSession, recorder: () => RunRecorder | null, 
 }
 
 /** The request a stored run was trained with: its graph, data, resolved settings and the backend it ran on. */
-function storedRequest(run: Run, purpose: string): { request: TrainingRequest; preprocessing: StoredRequest['preprocessing'] } {
+function storedRequest(run: Run, purpose: string): { request: TrainingRequest; stored: StoredRequest } {
   const stored = run.hyperParameters as unknown as StoredRequest;
   if (!stored.config || stored.data === undefined) throw new Error(`run ${run.id} was not recorded by cnnwb training (no settings to ${purpose} with)`);
   const graph: GraphFile = parseGraphText(run.graphJson);
-  return {
-    request: { graph, data: stored.data, testData: stored.testData, resize: stored.resize, chunkSize: stored.chunkSize, config: stored.config, backend: run.backend },
-    preprocessing: stored.preprocessing,
-  };
+  return { request: { graph, data: stored.data, testData: stored.testData, resize: stored.resize, chunkSize: stored.chunkSize, config: stored.config, backend: run.backend }, stored };
 }
 
 /**
  * Trains a stored run again from scratch, as a new run: the same graph, data, resolved settings
  * (seed included) and backend, so on the same machine it retraces the original step for step
- * (core/runs/reproduction.ts compares the two). `epochs` cuts it short to check the first epochs.
+ * (core/runs/reproduction.ts compares the two). The preprocessing is fitted again, as the
+ * original fitted it. `epochs` cuts the repeat short to check the first epochs.
  */
-export function repeatRecordedTraining(workspace: Workspace, runId: number, options: RecordedTrainingOptions & { epochs?: number } = {}): RecordedTraining {
-  const run = workspace.runs.get(runId);
-  if (!run) throw new Error(`no run with id ${runId} in ${workspace.path}`);
-  const { request } = storedRequest(run, 'repeat');
+export function repeatRecordedTraining(workspace: Workspace, original: Run, options: RecordedTrainingOptions & { epochs?: number } = {}): RecordedTraining {
+  const { request, stored } = storedRequest(original, 'repeat');
+  if (stored.fromWeights) throw new Error(`run ${original.id} started from a model file's weights, which the workspace does not keep; train again from that file`);
   const config = options.epochs === undefined ? request.config : { ...request.config, epochs: options.epochs };
-  const experiment = options.experiment ?? run.experiment;
-  return startRecordedTraining({ ...request, config }, workspace, { ...options, experiment, runName: options.runName ?? repeatName(workspace, experiment, run.name) });
+  const experiment = options.experiment ?? original.experiment;
+  return startRecordedTraining({ ...request, config }, workspace, { ...options, experiment, runName: options.runName ?? repeatName(workspace, experiment, original.name) });
 }
 
 /** "NAME repeat", or "NAME repeat 2", ... : the first not taken in the experiment. */
@@ -135,9 +134,9 @@ function repeatName(workspace: Workspace, experiment: string, name: string): str
 export function resumeRecordedTraining(workspace: Workspace, runId: number, options: Omit<RecordedTrainingOptions, 'experiment' | 'runName'> = {}): RecordedTraining {
   const run = workspace.runs.get(runId);
   if (!run) throw new Error(`no run with id ${runId} in ${workspace.path}`);
-  const stored = storedRequest(run, 'resume');
+  const { request: storedAs, stored } = storedRequest(run, 'resume');
   const { recorder, checkpoint } = workspace.resumeRun(runId);
-  const request: TrainingRequest = { ...stored.request, preprocessing: stored.preprocessing, resumeFrom: decodeTrainerCheckpoint(checkpoint) };
+  const request: TrainingRequest = { ...storedAs, preprocessing: stored.preprocessing, resumeFrom: decodeTrainerCheckpoint(checkpoint) };
   const guard = new RecordingGuard(workspace, () => session.stop());
   const session: TrainingSession = startTrainingSession(request, {
     onPrepared: (info) => options.onPrepared?.(info, runId),

@@ -14,6 +14,7 @@ export interface Reproduction {
   repeat: number;
   /** Epochs 1 .. epochsCompared were compared. */
   epochsCompared: number;
+  /** No difference: for scripts reading the JSON. */
   identical: boolean;
   /** The first difference, in epoch order. */
   difference?: { epoch: number; metric: string; original: number | null; repeat: number | null };
@@ -24,17 +25,15 @@ export interface Reproduction {
 export function compareReproduction(workspace: Workspace, originalId: number, repeatId: number): Reproduction {
   const a = workspace.series.epochs(originalId);
   const b = workspace.series.epochs(repeatId);
-  const n = Math.min(a.length, b.length);
-  const result: Reproduction = { original: originalId, repeat: repeatId, epochsCompared: n, identical: true };
-  const difference = firstDifference(a.slice(0, n), b.slice(0, n));
-  if (difference) return { ...result, identical: false, difference };
-  const testA = lastTestAccuracy(workspace, originalId);
-  const testB = lastTestAccuracy(workspace, repeatId);
-  if (a.length === b.length && testA !== undefined && testB !== undefined) {
-    result.testAccuracy = { original: testA, repeat: testB };
-    if (!Object.is(testA, testB)) return { ...result, identical: false, difference: { epoch: n, metric: 'testAccuracy', original: testA, repeat: testB } };
+  const epochsCompared = Math.min(a.length, b.length);
+  let difference = firstDifference(a.slice(0, epochsCompared), b.slice(0, epochsCompared));
+  let testAccuracy: Reproduction['testAccuracy'];
+  const [testA, testB] = [lastTestAccuracy(workspace, originalId), lastTestAccuracy(workspace, repeatId)];
+  if (!difference && a.length === b.length && testA !== undefined && testB !== undefined) {
+    testAccuracy = { original: testA, repeat: testB };
+    if (!Object.is(testA, testB)) difference = { epoch: epochsCompared, metric: 'testAccuracy', original: testA, repeat: testB };
   }
-  return result;
+  return { original: originalId, repeat: repeatId, epochsCompared, identical: difference === undefined, ...(difference ? { difference } : {}), ...(testAccuracy ? { testAccuracy } : {}) };
 }
 
 function firstDifference(a: StoredEpochMetric[], b: StoredEpochMetric[]): Reproduction['difference'] {
@@ -54,7 +53,7 @@ export function describeReproduction(r: Reproduction): string {
   const what = `repeat of run ${r.original} (run ${r.repeat})`;
   if (r.epochsCompared === 0) return `${what}: no epoch to compare`;
   const span = r.epochsCompared === 1 ? 'epoch 1' : `epochs 1-${r.epochsCompared}`;
-  if (!r.identical && r.difference) {
+  if (r.difference) {
     const d = r.difference;
     return `${what} differs from the original at epoch ${d.epoch}: ${d.metric} ${d.original} vs ${d.repeat}`;
   }

@@ -83,4 +83,17 @@ describe('cnnwb train --repeat', () => {
     expect(ws.runs.list()).toHaveLength(4);
     ws.close();
   });
+
+  it('refuses a run that started from a model file: its weights are not in the workspace', async () => {
+    const dir = tempDir('cnnwb-repeat-model-');
+    const [model, other] = [join(dir, 'model.json'), join(dir, 'w.db')];
+    expect((await cnnwb(['init', TINY, '--seed', '3', '--out', model])).code).toBe(0);
+    expect((await cnnwb(['train', model, '--data', 'sample', '--backend', 'js', '--epochs', '1', '--batch', '64', '--db', other])).code).toBe(0);
+    const r = await cnnwb(['train', '--repeat', '1', '--db', other]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe("cnnwb train: --repeat: run 1 started from a model file's weights, which the workspace does not keep; train again from that file");
+    const ws = openWorkspace(other);
+    expect(ws.runs.list()).toHaveLength(1);
+    ws.close();
+  });
 });
